@@ -45,6 +45,12 @@ public final class Main {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
+            case "host":
+                return dev.bridgekeeper.host.HostMain.run(rest);
+            case "demo":
+                return DemoCommand.run(rest);
+            case "echo-agent":
+                return EchoAgentCommand.run(rest);
             case "version":
             case "--version":
                 System.out.println("bridgekeeper " + dev.bridgekeeper.Version.VERSION);

@@ -1,0 +1,71 @@
+package dev.bridgekeeper.host;
+
+import dev.bridgekeeper.framing.Frames;
+import dev.bridgekeeper.transport.SocketPaths;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+
+/**
+ * {@code bridgekeeper host <browser args>}: what the native messaging manifest starts.
+ *
+ * <p>The first thing it does is take stdout away from everything else: the real stdout becomes a
+ * private stream only the frame writer uses, and {@code System.out} is pointed at stderr, so a
+ * stray print anywhere can never corrupt the frame stream.
+ */
+public final class HostMain {
+    private HostMain() {}
+
+    /** Environment variable: largest frame accepted from the browser, in bytes. */
+    public static final String ENV_MAX_FRAME = "BRIDGEKEEPER_MAX_FRAME";
+    private static final int MAX_CONFIGURABLE_FRAME = 64 * 1024 * 1024;
+
+    public static int run(String[] args) {
+        FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        PrintStream stderr = System.err;
+        System.setOut(stderr);
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            stderr.println("usage: bridgekeeper host chrome-extension://<id>/ [--parent-window=N]");
+            stderr.println("       bridgekeeper host <manifest path> <firefox add-on id>");
+            stderr.println("Started by the browser through the native messaging manifest; relays frames");
+            stderr.println("between the extension (stdin/stdout) and the desktop agent's socket.");
+            stderr.println("Environment: " + SocketPaths.ENV_OVERRIDE + " (socket path), "
+                    + ENV_MAX_FRAME + " (largest browser frame, bytes)");
+            return 0;
+        }
+        CallerId caller;
+        try {
+            caller = CallerId.parse(args);
+        } catch (IllegalArgumentException e) {
+            stderr.println("bridgekeeper-host: " + e.getMessage());
+            return 2;
+        }
+        int maxFrame;
+        try {
+            maxFrame = maxFrameFromEnv(System.getenv(ENV_MAX_FRAME));
+        } catch (IllegalArgumentException e) {
+            stderr.println("bridgekeeper-host: " + e.getMessage());
+            return 2;
+        }
+        HostRelay relay = new HostRelay(caller, SocketPaths.defaultPath(), new FileInputStream(FileDescriptor.in),
+                stdout, maxFrame, stderr, code -> Runtime.getRuntime().halt(code));
+        return relay.run();
+    }
+
+    static int maxFrameFromEnv(String value) {
+        if (value == null || value.isBlank()) {
+            return Frames.DEFAULT_MAX_FRAME;
+        }
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v >= 1024 && v <= MAX_CONFIGURABLE_FRAME) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below.
+        }
+        throw new IllegalArgumentException(ENV_MAX_FRAME + " must be a number of bytes from 1024 to "
+                + MAX_CONFIGURABLE_FRAME);
+    }
+}

@@ -1,0 +1,312 @@
+package dev.bridgekeeper.host;
+
+import dev.bridgekeeper.framing.FrameException;
+import dev.bridgekeeper.framing.FrameReader;
+import dev.bridgekeeper.framing.FrameWriter;
+import dev.bridgekeeper.framing.Frames;
+import dev.bridgekeeper.transport.ChannelStreams;
+import dev.bridgekeeper.transport.PeerCredentials;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+/**
+ * The browser-launched relay (PROTOCOL.md "Host lifecycle").
+ *
+ * <p>Two threads move frames: the stdin thread forwards browser frames to the agent's socket, and
+ * the calling thread owns the connection: it connects, sends {@code hello}, then forwards agent
+ * frames to stdout. Frames are forwarded verbatim from one reusable buffer per direction. When the
+ * agent is absent or goes away the extension gets {@code status/desktop_unavailable} at once, and
+ * the host waits for the socket to (re)appear by watching its directory, then connects again.
+ * Browser frames that arrive while no agent is connected are dropped: the extension was told the
+ * desktop is unavailable and must wait for {@code connected} before it starts a handshake.
+ *
+ * <p>End of stdin means the browser closed the port: the host exits 0 at once.
+ */
+public final class HostRelay {
+    /** How long to wait on the directory watch before checking the socket anyway. */
+    private static final long WATCH_FALLBACK_MS = isLinux() ? 2000 : 500;
+
+    private final CallerId caller;
+    private final Path socketPath;
+    private final InputStream stdin;
+    private final FrameWriter toBrowser;
+    private final int maxFromBrowser;
+    private final PrintStream log;
+    private final IntConsumer exit;
+
+    private volatile Connection current;
+    private volatile boolean stopping;
+    private volatile WatchService watcher;
+
+    /** One live socket connection to the agent. */
+    private static final class Connection {
+        final SocketChannel channel;
+        final FrameWriter writer;
+
+        Connection(SocketChannel channel, FrameWriter writer) {
+            this.channel = channel;
+            this.writer = writer;
+        }
+
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Already broken; it is being replaced either way.
+            }
+        }
+    }
+
+    /**
+     * @param caller         who launched the host
+     * @param socketPath     the agent's socket
+     * @param stdin          the browser's frames
+     * @param stdout         the only stream frames to the browser go to
+     * @param maxFromBrowser largest frame accepted from the browser (and forwarded to the agent)
+     * @param log            diagnostics (stderr); never frames, never payloads
+     * @param exit           how to end the process (called once, from the stdin thread, on EOF)
+     */
+    public HostRelay(CallerId caller, Path socketPath, InputStream stdin, OutputStream stdout,
+            int maxFromBrowser, PrintStream log, IntConsumer exit) {
+        this.caller = caller;
+        this.socketPath = socketPath;
+        this.stdin = stdin;
+        this.toBrowser = new FrameWriter(stdout, Frames.MAX_TO_BROWSER);
+        this.maxFromBrowser = maxFromBrowser;
+        this.log = log;
+        this.exit = exit;
+    }
+
+    /** Runs until stdin ends or a browser frame breaks the protocol; returns the exit code. */
+    public int run() {
+        Thread in = new Thread(this::pumpBrowserToAgent, "bridgekeeper-stdin");
+        in.setDaemon(true);
+        in.start();
+        try {
+            boolean reported = false;
+            while (!stopping) {
+                Connection c = connectOrWait(reported);
+                if (c == null) {
+                    break;
+                }
+                pumpAgentToBrowser(c);
+                reported = true; // pumpAgentToBrowser told the extension the desktop went away
+            }
+        } catch (IOException e) {
+            // stdout is gone: the browser closed the port, nothing is left to serve.
+            if (!stopping) {
+                log.println("bridgekeeper-host: cannot write to the browser: " + e.getMessage());
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Connects to the agent, reporting unavailability (unless already reported) and waiting
+     * while it is absent.
+     */
+    private Connection connectOrWait(boolean reported) throws IOException {
+        while (!stopping) {
+            String why;
+            try {
+                Connection c = connect();
+                if (c != null) {
+                    return c;
+                }
+                why = "the socket " + socketPath + " is served by another OS user";
+            } catch (IOException absent) {
+                why = "no desktop agent is listening on " + socketPath;
+            }
+            if (!reported) {
+                toBrowser.writeText(JsonText.status("desktop_unavailable", "desktop app is not running"));
+                log.println("bridgekeeper-host: " + why + "; waiting for it");
+                reported = true;
+            }
+            awaitSocketChange();
+        }
+        return null;
+    }
+
+    /** One attempt: connect, check the peer, send hello. Null if the peer is another OS user. */
+    private Connection connect() throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socketPath));
+            Optional<UserPrincipal> peer = PeerCredentials.peerUser(ch);
+            if (peer.isPresent() && !peer.get().getName().equals(System.getProperty("user.name"))) {
+                ch.close();
+                return null;
+            }
+            FrameWriter writer = new FrameWriter(ChannelStreams.output(ch), maxFromBrowser);
+            Connection c = new Connection(ch, writer);
+            // Publish the connection and write hello under the writer's lock: a browser frame the
+            // stdin thread forwards meanwhile waits for the lock, so hello is always first.
+            synchronized (writer) {
+                current = c;
+                writer.writeText(JsonText.hello(caller, ProcessHandle.current().pid()));
+            }
+            if (stopping) {
+                c.close();
+                return null;
+            }
+            return c;
+        } catch (IOException | RuntimeException e) {
+            current = null;
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Forwards agent frames to the browser until the agent goes away. Socket failures end this
+     * connection only; a failure writing stdout propagates (the browser is gone).
+     */
+    private void pumpAgentToBrowser(Connection c) throws IOException {
+        FrameReader reader = new FrameReader(ChannelStreams.input(c.channel), Frames.MAX_TO_BROWSER);
+        String why = "the desktop app closed the connection";
+        try {
+            while (true) {
+                int n;
+                try {
+                    n = reader.next();
+                } catch (FrameException e) {
+                    why = "the desktop app sent a bad frame (" + e.getMessage() + ")";
+                    if (e.kind() != FrameException.Kind.TRUNCATED_FRAME) {
+                        tellAgent(c, e);
+                    }
+                    break;
+                } catch (IOException e) {
+                    why = "the connection to the desktop app broke";
+                    break;
+                }
+                if (n < 0) {
+                    break;
+                }
+                toBrowser.forward(reader);
+            }
+        } finally {
+            current = null;
+            c.close();
+        }
+        if (!stopping) {
+            log.println("bridgekeeper-host: " + why);
+            toBrowser.writeText(JsonText.status("desktop_unavailable", "desktop app went away"));
+        }
+    }
+
+    private void tellAgent(Connection c, FrameException e) {
+        try {
+            c.writer.writeText(JsonText.error(e.kind().errorCode(), e.getMessage()));
+        } catch (IOException ignored) {
+            // The agent is being disconnected either way.
+        }
+    }
+
+    /** Blocks until the socket's directory changes (or a fallback interval passes). */
+    private void awaitSocketChange() {
+        try {
+            if (watcher == null) {
+                watcher = FileSystems.getDefault().newWatchService();
+            }
+            Path dir = nearestExistingDir(socketPath.getParent());
+            WatchKey key = dir == null ? null : dir.register(watcher,
+                    StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            if (stopping) {
+                return;
+            }
+            WatchKey fired = watcher.poll(WATCH_FALLBACK_MS, TimeUnit.MILLISECONDS);
+            if (fired != null) {
+                fired.pollEvents();
+                fired.reset();
+            }
+            if (key != null && key != fired) {
+                key.cancel();
+            }
+        } catch (ClosedWatchServiceException | InterruptedException e) {
+            // Shutting down.
+        } catch (IOException e) {
+            // No watch possible here (e.g. too many inotify watches): fall back to a timed wait.
+            try {
+                Thread.sleep(WATCH_FALLBACK_MS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Path nearestExistingDir(Path dir) {
+        while (dir != null && !Files.isDirectory(dir)) {
+            dir = dir.getParent();
+        }
+        return dir;
+    }
+
+    /** The stdin thread: browser frames to the agent; EOF ends the process. */
+    private void pumpBrowserToAgent() {
+        FrameReader reader = new FrameReader(stdin, maxFromBrowser);
+        int code = 0;
+        try {
+            while (reader.next() >= 0) {
+                Connection c = current;
+                if (c == null) {
+                    continue; // No agent: the extension was told and must wait for `connected`.
+                }
+                try {
+                    c.writer.forward(reader);
+                } catch (IOException agentGone) {
+                    // The agent side notices too and reports desktop_unavailable.
+                    c.close();
+                }
+            }
+        } catch (FrameException e) {
+            code = 1;
+            log.println("bridgekeeper-host: bad frame from the browser: " + e.getMessage());
+            try {
+                toBrowser.writeText(JsonText.error(e.kind().errorCode(), e.getMessage()));
+            } catch (IOException ignored) {
+                // The browser is gone too.
+            }
+        } catch (IOException e) {
+            code = 0; // stdin broke: the browser went away.
+        }
+        shutdown();
+        exit.accept(code);
+    }
+
+    private void shutdown() {
+        stopping = true;
+        Connection c = current;
+        if (c != null) {
+            c.close();
+        }
+        WatchService w = watcher;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (IOException ignored) {
+                // Exiting.
+            }
+        }
+    }
+
+    private static boolean isLinux() {
+        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+    }
+
+}
