@@ -147,10 +147,6 @@ public final class HandshakePattern {
             throw new IllegalArgumentException(
                     "not a Noise protocol name (Noise_<pattern>_<dh>_<cipher>_<hash>): '" + printable(protocolName) + "'");
         }
-        requireSupported("DH function", parts[2], "25519");
-        requireSupported("cipher", parts[3], "AESGCM");
-        requireSupported("hash", parts[4], "SHA256");
-
         String patternName = parts[1];
         int modifiersStart = 0;
         while (modifiersStart < patternName.length() && isBaseNameChar(patternName.charAt(modifiersStart))) {
@@ -171,6 +167,10 @@ public final class HandshakePattern {
         if (!modifiers.isEmpty()) {
             applyModifiers(modifiers, messageTokens);
         }
+        requireSupported("DH function", parts[2], "25519");
+        requireSupported("cipher", parts[3], "AESGCM");
+        requireSupported("hash", parts[4], "SHA256");
+
         List<MessagePattern> messages = new ArrayList<>();
         for (int i = 0; i < messageTokens.size(); i++) {
             messages.add(new MessagePattern(directions.get(i), messageTokens.get(i)));
