@@ -64,7 +64,7 @@ public final class HandshakePattern {
         }
     }
 
-    /** The patterns of spec section 7, in the spec's own notation; "..." ends the pre-messages. */
+    /** The patterns of spec section 7 in the spec's notation, lines joined by " | "; "..." ends the pre-messages. */
     private static final Map<String, String> BASE_PATTERNS = new LinkedHashMap<>();
 
     static {
