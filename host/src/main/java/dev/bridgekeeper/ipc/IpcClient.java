@@ -506,7 +506,6 @@ public final class IpcClient implements AutoCloseable {
                     backend.close(previous.id());
                 }
             }
-            notifyListeners(l -> l.opened(c.source));
             CryptoProvider.Session session;
             try {
                 session = Objects.requireNonNull(cryptoProvider.open(info, c), "session");
@@ -515,7 +514,12 @@ public final class IpcClient implements AutoCloseable {
                 backend.close(id);
                 return;
             }
-            c.attach(session);
+            // Listeners hear "opened" before "ready", even when the session was ready at once.
+            PeerIdentity readyDuringOpen = c.attach(session);
+            notifyListeners(l -> l.opened(c.source));
+            if (readyDuringOpen != null) {
+                markReady(c, readyDuringOpen);
+            }
             if (isClosed()) {
                 c.closeSession();
                 backend.close(id);
@@ -657,16 +661,17 @@ public final class IpcClient implements AutoCloseable {
         return bytes;
     }
 
+    /** The open connection an endpoint names, once its session exists; null if there is none. */
     private Connection resolve(Endpoint endpoint) {
+        Connection c = null;
         if (endpoint instanceof Endpoint.Desktop) {
-            return desktop.get();
-        }
-        if (endpoint instanceof Endpoint.Connection e) {
-            Connection c = connections.get(e.id());
+            c = desktop.get();
+        } else if (endpoint instanceof Endpoint.Connection e) {
+            c = connections.get(e.id());
             // Endpoint.connection(id) names a connection of the desktop side only.
-            return c != null && !c.info.initiator() ? c : null;
+            c = c != null && !c.info.initiator() ? c : null;
         }
-        return null;
+        return c != null && c.session != null && !c.closed ? c : null;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -743,22 +748,23 @@ public final class IpcClient implements AutoCloseable {
             return source.paired() && session != null && !closed;
         }
 
-        void attach(CryptoProvider.Session s) {
-            PeerIdentity early;
+        /** Sets the session; returns the identity it reported ready during {@code open}, if any. */
+        PeerIdentity attach(CryptoProvider.Session s) {
             synchronized (lock) {
                 session = s;
-                early = readyBeforeAttach;
+                PeerIdentity early = readyBeforeAttach;
                 readyBeforeAttach = null;
-            }
-            if (early != null) {
-                markReady(this, early);
+                return early;
             }
         }
 
         void send(byte[] plaintext) {
             CryptoProvider.Session s = session;
-            if (s == null || closed) {
+            if (closed) {
                 throw new IpcException("connection " + id() + " is closed");
+            }
+            if (s == null) {
+                throw new IpcException("connection " + id() + " is not established yet");
             }
             try {
                 s.send(plaintext);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -67,8 +68,12 @@ public final class IpcTestKit implements AutoCloseable {
         return new Extension(own(b.build()), backend);
     }
 
+    public Extension extension(String callerId, Consumer<IpcClient.Builder> config) {
+        return extension(new InMemoryHub.PeerDetails(callerId, "chromium", "alice", 4242L), config);
+    }
+
     public Extension extension(String callerId) {
-        return extension(new InMemoryHub.PeerDetails(callerId, "chromium", "alice", 4242L), b -> {});
+        return extension(callerId, b -> {});
     }
 
     /** Starts the clients and waits until each extension and the desktop see each other ready. */
@@ -125,6 +130,8 @@ public final class IpcTestKit implements AutoCloseable {
             throw new AssertionError("expected a failure, got " + value);
         } catch (ExecutionException e) {
             return e.getCause();
+        } catch (CancellationException e) {
+            return e;
         } catch (TimeoutException e) {
             throw new AssertionError("future did not complete", e);
         } catch (InterruptedException e) {
