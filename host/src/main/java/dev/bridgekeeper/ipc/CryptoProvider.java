@@ -10,8 +10,11 @@ package dev.bridgekeeper.ipc;
  *
  * <p><b>Pairing and session topics stay inside the session.</b> Messages on {@code pairing.*} and
  * {@code session.*} (PROTOCOL.md §5, {@code session.ready}) are produced and consumed by the session
- * itself and are never passed to {@link SessionIo#deliver}; should one arrive at the client anyway,
- * it is dropped and counted. The session tells the client the outcome with {@link SessionIo#ready}.
+ * itself (read and write them with {@link IpcCodec}) and are never passed to {@link
+ * SessionIo#deliver}; should one arrive at the client anyway, it is dropped and counted. The session
+ * tells the client the outcome with {@link SessionIo#ready}. Until then the client accepts only
+ * {@code ipc.discover} requests and RPC responses from the peer, and sends it only {@code
+ * ipc.discover} calls and RPC answers (PROTOCOL.md §6).
  */
 public interface CryptoProvider {
 
@@ -47,8 +50,8 @@ public interface CryptoProvider {
          *
          * <p>Before the handshake has produced transport keys a session may either queue the
          * message (bounded, sent in order when the keys exist) or throw {@link IpcException};
-         * implementations must document which. The client owns {@code plaintext}'s contents; a
-         * session may zero its own copies.
+         * implementations must document which. The array is handed over: the client never uses
+         * it again, so a session may encrypt it in place or zero it.
          *
          * @throws IpcException if the message cannot be sent (closed, not yet possible, too large)
          */
@@ -78,7 +81,13 @@ public interface CryptoProvider {
          */
         void sendFrame(byte[] frame);
 
-        /** Hands one complete plaintext IPC message (UTF-8 JSON) to the client. */
+        /**
+         * Hands one complete plaintext IPC message (UTF-8 JSON) to the client, which handles it
+         * before returning and keeps no reference to the array, so the session may zero it after.
+         * Messages larger than {@link #maxMessageSize()} are answered {@code too_large} (requests)
+         * or close the connection; a session that reassembles may close the connection itself
+         * rather than buffer far beyond that size.
+         */
         void deliver(byte[] plaintextIpcMessage);
 
         /**

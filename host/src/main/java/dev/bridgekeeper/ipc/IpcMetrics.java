@@ -9,7 +9,8 @@ package dev.bridgekeeper.ipc;
  * @param reservedTopicDrops {@code pairing.*}/{@code session.*} messages that reached the client
  *     instead of staying in the crypto session
  * @param malformedMessages messages that were not valid IPC messages (answered with {@code
- *     parse_error} or {@code invalid_request})
+ *     parse_error} or {@code invalid_request}), and event payloads that did not fit a typed
+ *     subscriber
  * @param oversizedMessages messages over the maximum message size
  * @param unknownResponses {@code rpc.response}s that matched no pending call
  * @param duplicateRequests requests dropped because their id was still in progress

@@ -341,9 +341,11 @@ class RpcTest {
     void aCallPastItsDeadlineFailsWithTimeoutAndTheHandlerIsCancelled() throws Exception {
         IpcClient desktop = kit.desktop();
         IpcTestKit.Extension ext = kit.extension("chrome-extension://aaa/");
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch handlerCancelled = new CountDownLatch(1);
         desktop.register("never", (params, ctx) -> {
             ctx.onCancel(handlerCancelled::countDown);
+            started.countDown();
             return new CompletableFuture<>();
         });
         kit.startAndPair(desktop, ext);
@@ -351,7 +353,13 @@ class RpcTest {
         CompletableFuture<JsonNode> call = ext.client().call(Endpoint.desktop(), "never", null, SHORT);
         RpcException e = rpcFailure(call, RpcErrorCode.TIMEOUT);
         assertTrue(e.getMessage().contains("never"), e.getMessage());
-        await(handlerCancelled); // the caller sent rpc.cancel
+        // The caller sent rpc.cancel before failing the call; the desktop answered it "cancelled"
+        // ahead of this discover, and the caller dropped that late answer.
+        await(ext.client().discover(Endpoint.desktop()));
+        assertEquals(1, ext.client().metrics().unknownResponses());
+        if (started.getCount() == 0) {
+            await(handlerCancelled); // a handler that had started was told to stop
+        }
     }
 
     @Test
@@ -401,9 +409,11 @@ class RpcTest {
     void theServerSideEndsARequestAtItsOwnDeadlineOrWhenTheHandlerGivesUp() throws Exception {
         IpcClient desktop = kit.desktop(b -> b.defaultDeadline(SHORT));
         IpcTestKit.Extension ext = kit.extension("chrome-extension://aaa/");
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch handlerCancelled = new CountDownLatch(1);
         desktop.register("stuck", (params, ctx) -> {
             ctx.onCancel(handlerCancelled::countDown);
+            started.countDown();
             return new CompletableFuture<>();
         });
         desktop.register("gives.up", (params, ctx) -> {
@@ -415,7 +425,9 @@ class RpcTest {
 
         // The caller would wait 10 s; the desktop's 150 ms handler deadline answers first.
         rpcFailure(ext.client().call(Endpoint.desktop(), "stuck", null, Duration.ofSeconds(10)), RpcErrorCode.TIMEOUT);
-        await(handlerCancelled);
+        if (started.getCount() == 0) {
+            await(handlerCancelled); // (a handler not yet started when the deadline passed never runs)
+        }
         rpcFailure(ext.client().call(Endpoint.desktop(), "gives.up", null, Duration.ofSeconds(10)), RpcErrorCode.CANCELLED);
     }
 
