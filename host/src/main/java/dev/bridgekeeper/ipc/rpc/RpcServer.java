@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every accepted request gets exactly one {@code rpc.response}: the handler's result or error,
  * {@code cancelled} when {@code rpc.cancel} wins, or {@code timeout} when the handler deadline
  * passes; an atomic flag decides the race. Requests that break the protocol are answered with the
- * matching error (with their id when they have a readable one). The exceptions: a request reusing
+ * matching error, with their id when they have a readable one and with {@code "id": null}
+ * otherwise (as JSON-RPC does; such answers match no call and are dropped). The exceptions: a request reusing
  * the id of one still in progress is dropped and counted (answering would give that id two
  * responses), and requests whose connection closed are not answered.
  */
