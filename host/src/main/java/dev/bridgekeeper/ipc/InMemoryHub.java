@@ -187,7 +187,10 @@ public final class InMemoryHub implements AutoCloseable {
             this.client = new ClientBackend(this);
         }
 
-        void open() {
+        // Both `opened` events are queued under this lock, and frames are queued under it too: a
+        // side that sends from its `opened` callback cannot get a frame queued to the other side
+        // before that side's own `opened`.
+        synchronized void open() {
             if (closed.get() || !opened.compareAndSet(false, true)) {
                 return;
             }
@@ -197,14 +200,14 @@ public final class InMemoryHub implements AutoCloseable {
             toDesktop.execute(() -> guard(() -> d.opened(desktopInfo)));
         }
 
-        void deliverToClient(byte[] frame) {
+        synchronized void deliverToClient(byte[] frame) {
             requireOpen();
             byte[] copy = frame.clone();
             CommunicationBackend.Listener c = client.listener;
             toClient.execute(() -> guard(() -> c.frame(clientInfo.connectionId(), copy)));
         }
 
-        void deliverToDesktop(byte[] frame) {
+        synchronized void deliverToDesktop(byte[] frame) {
             requireOpen();
             byte[] copy = frame.clone();
             CommunicationBackend.Listener d = desktop.listener;
