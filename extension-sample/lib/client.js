@@ -478,7 +478,14 @@ export class BridgekeeperClient {
       }
     }, this.#handshakeTimeoutMs);
 
-    const staticKey = await this.#keyStore.loadStaticKeyPair();
+    let staticKey;
+    try {
+      staticKey = await this.#keyStore.loadStaticKeyPair();
+    } catch (error) {
+      if (error?.name !== 'NotSupportedError') throw error;
+      this.#fatal(errorFor('unsupported_browser', error.message), { terminal: true });
+      return;
+    }
     if (!this.#isCurrent(session)) return;
     session.handshake = await HandshakeState.initialize({
       protocolName: NOISE_PROTOCOL_NAME,

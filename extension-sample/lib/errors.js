@@ -72,6 +72,7 @@ export const ERROR_MESSAGES = Object.freeze({
   desktop_identity_changed: 'The desktop app\'s identity has changed since this browser was paired. If you did not reinstall or reset the desktop app, something may be impersonating it.',
   pairing_revoked: 'This browser was unpaired on the desktop. Pair again to reconnect.',
   pairing_failed: 'Pairing failed: the desktop app did not follow the pairing steps correctly.',
+  unsupported_browser: 'This browser is too old for Bridgekeeper: it lacks X25519 in Web Crypto. Update the browser.',
   not_ready: 'Not connected to the desktop app yet.',
   closed: 'The connection was closed.',
   too_large: 'The message is too large to send.',

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BridgekeeperError, RpcError } from '../lib/errors.js';
 import { MemoryKeyStore } from '../lib/keystore.js';
+import { importPrivateKey } from '../lib/noise.js';
 import { DesktopSimulator, hex } from './support/desktop-simulator.mjs';
 import { CALLER_ID, eventually, nextEvent, pairedClient, setup, waitForState } from './support/helpers.mjs';
 
@@ -478,4 +479,47 @@ test('a pinned key that matches lets a known desktop skip pairing (key store sur
   await waitForState(second.client, 'ready');
   assert.equal(desktop.pairingAttempts.length, 1);
   second.client.close();
+});
+
+test('a browser without X25519 in Web Crypto is told so plainly', async () => {
+  const keyStore = new MemoryKeyStore();
+  keyStore.loadStaticKeyPair = async () => {
+    throw new DOMException('Unrecognized name.', 'NotSupportedError');
+  };
+  const { client } = await setup({ keyStore });
+  client.start();
+  await waitForState(client, 'failed');
+  assert.equal(client.snapshot().error.code, 'unsupported_browser');
+  assert.match(client.snapshot().error.message, /Update the browser/);
+  client.close();
+});
+
+test('with injected keys and randomness a whole session is byte-for-byte reproducible', async () => {
+  const fixedKey = (byte) => importPrivateKey(new Uint8Array(32).fill(byte));
+  async function run() {
+    const desktop = new DesktopSimulator(await fixedKey(1));
+    const desktopEphemeral = await fixedKey(2);
+    desktop.ephemeralFactory = async () => desktopEphemeral;
+    desktop.random = (n) => new Uint8Array(n).fill(3);
+    desktop.handlers.set('echo', async (params) => params);
+    const extensionEphemeral = await fixedKey(4);
+    const { client } = await setup({
+      desktop,
+      keyStore: new MemoryKeyStore({ staticKeyPair: await fixedKey(5) }),
+      ephemeralFactory: async () => extensionEphemeral,
+      random: (n) => new Uint8Array(n).fill(6),
+    });
+    const code = nextEvent(client, 'pairing-code');
+    client.start();
+    await waitForState(client, 'ready');
+    await client.call('echo', { n: 1 });
+    client.close();
+    return { sent: desktop.connections[0].port.sent, code: (await code).code };
+  }
+  const first = await run();
+  const second = await run();
+  assert.equal(first.code, second.code);
+  // step 1, step 3, pairing.nonce, rpc.request
+  assert.deepEqual(first.sent.map((m) => m.type), ['handshake', 'handshake', 'secure', 'secure']);
+  assert.deepEqual(second.sent, first.sent);
 });

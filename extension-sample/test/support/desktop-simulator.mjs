@@ -37,6 +37,9 @@ export class DesktopSimulator {
   handlers = new Map();
   /** Decides a pairing: async ({ code, name, callerId }) => boolean. */
   decide = async () => true;
+  /** Injection points for deterministic runs. */
+  ephemeralFactory = generateKeyPair;
+  random = (length) => new Uint8Array(randomBytes(length));
   /** Test switches. */
   answerHandshake = true;
   cheatOnReveal = false;
@@ -173,6 +176,7 @@ class DesktopConnection {
         initiator: false,
         prologue: new TextEncoder().encode(`bridgekeeper/1 ${this.#callerId}`),
         s: this.#desktop.staticKeyPair,
+        ephemeralFactory: this.#desktop.ephemeralFactory,
       });
       await this.#handshake.readMessage(unb64(data));
       if (!this.#desktop.answerHandshake) return;
@@ -195,7 +199,7 @@ class DesktopConnection {
         await this.sendIpc('session.ready', { paired: true });
       } else {
         this.phase = 'pairing';
-        this.desktopNonce = new Uint8Array(randomBytes(32));
+        this.desktopNonce = this.#desktop.random(32);
         await this.sendIpc('pairing.commit', { commitment: b64(sha256('bridgekeeper pairing commit', this.desktopNonce)) });
       }
     } else {
@@ -247,7 +251,7 @@ class DesktopConnection {
   async #onPairingNonce(payload) {
     if (this.phase !== 'pairing') return this.sendError('protocol_error', 'unexpected pairing.nonce');
     const extensionNonce = unb64(payload.nonce);
-    const revealed = this.#desktop.cheatOnReveal ? new Uint8Array(randomBytes(32)) : this.desktopNonce;
+    const revealed = this.#desktop.cheatOnReveal ? this.#desktop.random(32) : this.desktopNonce;
     await this.sendIpc('pairing.reveal', { nonce: b64(revealed) });
     const code = pairingCodeOf(this.handshakeHash, extensionNonce, this.desktopNonce);
     const attempt = { code, name: this.extension.name, callerId: this.#callerId };
