@@ -510,6 +510,7 @@ export class BridgekeeperClient {
     try {
       desktopHello = parseHandshakePayload(await handshake.readMessage(fromBase64(envelope.data)));
     } catch (error) {
+      if (!this.#isCurrent(session)) return;
       this.#fatal(errorFor('handshake_failed', `step 2 rejected: ${error.message}`), { send: 'handshake_failed' });
       return;
     }
@@ -532,7 +533,15 @@ export class BridgekeeperClient {
     session.desktopKey = desktopKey;
     session.knownDesktop = pinned !== null;
     session.channel = new SecureChannel({
-      send, receive, maxMessageBytes: this.#maxMessageBytes, post: (out) => this.#post(session.port, out),
+      send,
+      receive,
+      maxMessageBytes: this.#maxMessageBytes,
+      post: (out) => {
+        // The port can outlive the session (desktop_unavailable, then connected): pieces still
+        // queued for the old session must not reach the next one.
+        if (!this.#isCurrent(session)) throw errorFor('disconnected', 'session ended');
+        this.#post(session.port, out);
+      },
     });
     session.phase = 'secure';
     this.#desktop = { name: desktopHello.name, version: desktopHello.version };

@@ -523,3 +523,23 @@ test('with injected keys and randomness a whole session is byte-for-byte reprodu
   assert.deepEqual(first.sent.map((m) => m.type), ['handshake', 'handshake', 'secure', 'secure']);
   assert.deepEqual(second.sent, first.sent);
 });
+
+test('frames of a session that ended are never sent into the next one', async () => {
+  const { desktop, client } = await pairedClient();
+  desktop.handlers.set('echo', async (params) => params);
+  const connection = desktop.current;
+  let sentWhenUnavailable = null;
+  client.on('state', (s) => {
+    if (s.state === 'desktop_unavailable') sentWhenUnavailable ??= connection.port.sent.length;
+  });
+  const big = client.call('echo', { blob: 'x'.repeat(4 * 1024 * 1024) }, { timeoutMs: 20000 }).catch((error) => error);
+  await eventually(() => connection.received.some((m) => m.type === 'secure' && m.more), 'sending started');
+  desktop.stop();
+  desktop.start();
+  assert.equal((await big).code, 'desktop_unavailable');
+  await waitForState(client, 'ready');
+  // Everything the client posted after it learned the desktop was gone belongs to the new session.
+  const after = connection.port.sent.slice(sentWhenUnavailable);
+  assert.deepEqual(after.slice(0, 2).map((m) => `${m.type}${m.step ?? ''}`), ['handshake1', 'handshake3']);
+  client.close();
+});
