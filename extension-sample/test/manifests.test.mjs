@@ -1,0 +1,66 @@
+// The generated manifests: both loadable unpacked, the fixed Chromium key giving the
+// expected extension id, and every file the extension loads present in each dist folder.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { build, manifestFor } from '../scripts/build-manifests.mjs';
+
+/** Chromium's id for an unpacked extension with a "key": SHA-256 of the key, hex mapped 0-f -> a-p. */
+function extensionIdFromKey(base64Key) {
+  const hash = createHash('sha256').update(Buffer.from(base64Key, 'base64')).digest('hex').slice(0, 32);
+  return [...hash].map((c) => String.fromCharCode('a'.charCodeAt(0) + parseInt(c, 16))).join('');
+}
+
+test('Chromium manifest: MV3 service worker, native messaging, key for ehcmijlhbioomifbjmghlpklegfgldmf', () => {
+  const manifest = manifestFor('chromium');
+  assert.equal(manifest.manifest_version, 3);
+  assert.deepEqual(manifest.background, { service_worker: 'background.js', type: 'module' });
+  assert.deepEqual(manifest.permissions, ['nativeMessaging', 'storage']);
+  assert.equal(extensionIdFromKey(manifest.key), 'ehcmijlhbioomifbjmghlpklegfgldmf');
+  assert.equal(manifest.browser_specific_settings, undefined);
+  assert.ok(Number(manifest.minimum_chrome_version) >= 133, 'X25519 in Web Crypto');
+});
+
+test('Firefox manifest: MV3 background scripts, gecko id and a minimum version with X25519', () => {
+  const manifest = manifestFor('firefox');
+  assert.equal(manifest.manifest_version, 3);
+  assert.deepEqual(manifest.background, { scripts: ['background.js'], type: 'module' });
+  assert.equal(manifest.browser_specific_settings.gecko.id, 'bridgekeeper-sample@bridgekeeper.dev');
+  assert.ok(parseFloat(manifest.browser_specific_settings.gecko.strict_min_version) >= 130);
+  assert.equal(manifest.key, undefined);
+  assert.equal(manifest.background.service_worker, undefined);
+});
+
+function filesUnder(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+test('each dist folder holds everything its manifest, pages and modules refer to', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bk-dist-'));
+  try {
+    for (const dir of build(out)) {
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      assert.ok(!Object.keys(manifest).some((k) => k.startsWith('$')), 'no build-only keys left');
+      const entry = manifest.background.service_worker ?? manifest.background.scripts[0];
+      assert.ok(existsSync(join(dir, entry)));
+      assert.ok(existsSync(join(dir, manifest.action.default_popup)));
+      const html = readFileSync(join(dir, 'popup.html'), 'utf8');
+      for (const [, ref] of html.matchAll(/(?:src|href)="([^"]+)"/g)) assert.ok(existsSync(join(dir, ref)), `${ref} in popup.html`);
+      assert.doesNotMatch(html, /<script>[^<]/, 'no inline script (MV3 CSP)');
+      for (const file of filesUnder(dir).filter((f) => f.endsWith('.js'))) {
+        for (const [, ref] of readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)\b[^;]*?from '(\.[^']+)'/gm)) {
+          const target = resolve(dirname(file), ref);
+          assert.ok(target.startsWith(dir) && existsSync(target), `${ref} imported by ${file}`);
+        }
+      }
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
