@@ -891,15 +891,17 @@ if [ "$WANT_POLKIT" = 1 ]; then
   elif ! grep -q 'dev\.bridgekeeper\.unlock' "$src"; then
     warn "--polkit: $src does not define the dev.bridgekeeper.unlock action; skipped"
   else
-    NEW_LOG=$(append_line "$NEW_LOG" "rootfile $dest")
-    if [ "$DRY_RUN" = 1 ]; then
-      say "[dry-run] install $src as $dest (mode 0644, owned by root)"
-    elif [ -w "$dest_dir" ] || { [ ! -e "$dest_dir" ] && [ -n "$ROOT" ]; }; then
-      mkdir -p "$dest_dir"
-      cp "$src" "$dest.bk-tmp.$$" && chmod 0644 "$dest.bk-tmp.$$" && mv -f "$dest.bk-tmp.$$" "$dest"
+    if [ -w "$dest_dir" ] || [ -n "$ROOT" ] || [ "$(id -u)" = 0 ]; then
+      put_copy "$src" "$dest" 0644
     else
-      as_root "polkit reads actions only from $dest_dir, which belongs to root" \
-        install -m 0644 -o root -g root "$src" "$dest"
+      # Recorded as rootfile: uninstall asks for root again to remove it.
+      NEW_LOG=$(append_line "$NEW_LOG" "rootfile $dest")
+      if [ "$DRY_RUN" = 1 ]; then
+        say "[dry-run] install $src as $dest (mode 0644, owned by root, through sudo or pkexec)"
+      else
+        as_root "polkit reads actions only from $dest_dir, which belongs to root" \
+          install -m 0644 -o root -g root "$src" "$dest"
+      fi
     fi
   fi
 fi
@@ -914,7 +916,8 @@ if [ "$DRY_RUN" = 1 ]; then
   if [ -f "$LOG_FILE" ]; then say "[dry-run] update file $LOG_FILE (install log)"; else say "[dry-run] create file $LOG_FILE (install log)"; fi
   exit 0
 fi
-{ printf '%s\n' "$LOG_HEADER"; printf '%s\n' "$NEW_LOG" | grep -v "^file $LOG_FILE\$"; } >"$LOG_FILE.bk-tmp.$$"
+# Sorted, so that the same install always writes the same log.
+{ printf '%s\n' "$LOG_HEADER"; printf '%s\n' "$NEW_LOG" | grep -v "^file $LOG_FILE\$" | sort -u; } >"$LOG_FILE.bk-tmp.$$"
 chmod 0644 "$LOG_FILE.bk-tmp.$$"
 mv -f "$LOG_FILE.bk-tmp.$$" "$LOG_FILE"
 
