@@ -146,6 +146,15 @@ check_launcher_starts() { # LAUNCHER ARG...
     || fail "launcher $1 did not write a valid frame"
 }
 
+# Runs the installed doctor over a tree without starting launchers; fails the case unless it
+# reports no problem, which also proves the doctor looks where install.sh wrote.
+doctor_agrees() { # HOME ROOT OS
+  [ "$HAS_DOCTOR" = 1 ] || return 0
+  local dout
+  dout=$(java -jar "$JAR" doctor --home "$1" --root "$2" --os "$3" --no-launch \
+    --socket "$TMP_ROOT/none/agent.sock" 2>&1) || fail "doctor --os $3 found problems: $(printf '%s' "$dout" | grep -B1 -A1 FAIL | head -c 2000)"
+}
+
 # ---------------------------------------------------------------------------------------------
 start "user scope: only browsers whose folder exists get a manifest, with the right fields and modes"
 H=$(new_home user)
@@ -200,22 +209,30 @@ else
   skip "the installed launcher starts the host" "the jar has no host command yet (dev/bridgekeeper/host/)"
 fi
 
-if [ "$HAS_DOCTOR" = 1 ] && [ "$HAS_HOST" = 1 ]; then
-  start "bridgekeeper doctor finds every installed manifest and reports no problem"
+if [ "$HAS_DOCTOR" = 1 ]; then
+  # Keeps install.sh's folders and the doctor's lookup in step. Without the host command the
+  # launchers cannot answer yet, so they are not started then.
+  launch_opt=""
+  [ "$HAS_HOST" = 1 ] || launch_opt=--no-launch
+  start "bridgekeeper doctor finds every installed manifest and reports no problem ${launch_opt:+(--no-launch: no host command yet)}"
+  # shellcheck disable=SC2086 # launch_opt is one word or empty
   dout=$(HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' BRIDGEKEEPER_SOCKET="$TMP_ROOT/none/agent.sock" \
-    "$P/bin/bridgekeeper" doctor --root "$TMP_ROOT/empty-root" --json 2>&1)
+    "$P/bin/bridgekeeper" doctor --root "$TMP_ROOT/empty-root" --json $launch_opt 2>&1)
   rc=$?
   printf '%s' "$dout" >"$TMP_ROOT/doctor.json"
-  [ "$rc" = 0 ] || fail "doctor exited $rc: $(printf '%s' "$dout" | head -c 2000)"
+  [ "$rc" = 0 ] || fail "doctor exited $rc: $(printf '%s' "$dout" | head -c 3000)"
   for b in chrome chromium edge brave vivaldi firefox librewolf waterfox tor-browser; do
     node -e '
       const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-      const ok = r.checks.some(c => c.subject === process.argv[2] && c.check === "manifest" && c.status === "ok");
-      process.exit(ok ? 0 : 1);' "$TMP_ROOT/doctor.json" "$b" || fail "doctor did not find $b's manifest"
+      const want = process.argv[3] === "" ? ["manifest", "json", "name", "type", "path", "allowed", "launch"]
+                                          : ["manifest", "json", "name", "type", "path", "allowed"];
+      const bad = want.filter(k => !r.checks.some(c => c.subject === process.argv[2] && c.check === k && c.status === "ok"));
+      if (bad.length) { console.error(process.argv[2] + ": not ok: " + bad.join(",")); process.exit(1); }' \
+      "$TMP_ROOT/doctor.json" "$b" "$launch_opt" || fail "doctor did not pass $b's manifest"
   done
   finish
 else
-  skip "bridgekeeper doctor over the installed tree" "the jar lacks the doctor or host command"
+  skip "bridgekeeper doctor over the installed tree" "the jar has no doctor command"
 fi
 
 start "dry-run of a re-install and of the uninstall change nothing"
@@ -324,6 +341,7 @@ check_manifest "$R/usr/lib/mozilla/native-messaging-hosts/$NM" firefox "$L"
 grep -qF "ExecStart=\"$R/opt/bridgekeeper/bin/bridgekeeper\" agent" "$R/etc/systemd/user/bridgekeeper-agent.service" \
   || fail "system systemd user unit"
 [ ! -e "$H/.local" ] || fail "system scope wrote into HOME"
+doctor_agrees "$H" "$R" linux
 BRIDGEKEEPER_TEST_ROOT=$R run_uninstall "$H" --scope system >/dev/null 2>&1 || fail "uninstall failed"
 [ "$(snapshot "$R" "$H")" = "$BEFORE" ] || fail "system uninstall left changes: $(diff <(printf '%s\n' "$BEFORE") <(snapshot "$R" "$H") | head)"
 finish
@@ -344,6 +362,7 @@ P="$H/Library/LaunchAgents/dev.bridgekeeper.agent.plist"
 expect_mode "$P" 644
 grep -qF "<string>$H/.local/share/bridgekeeper/bin/bridgekeeper</string>" "$P" || fail "plist program"
 if command -v xmllint >/dev/null 2>&1; then xmllint --noout "$P" || fail "plist is not well-formed XML"; fi
+doctor_agrees "$H" "$TMP_ROOT/empty-root" macos
 BRIDGEKEEPER_OS=darwin run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
 [ "$(snapshot "$H")" = "$BEFORE" ] || fail "uninstall left changes"
 finish
