@@ -459,6 +459,21 @@ else
   skip "shellcheck" "shellcheck is not installed and cannot be installed here (not root or no apt-get)"
 fi
 
+# Windows parts that can be checked here: install.ps1 parsed with a PowerShell grammar, and the
+# .exe launcher compiled with MinGW and run under Wine (each skips itself when its tools are absent).
+for sub in ps-static.sh windows-launcher.sh; do
+  out=$(bash "$TEST_DIR/$sub" 2>&1)
+  rc=$?
+  last=$(printf '%s\n' "$out" | tail -n 1)
+  if [ "$rc" != 0 ]; then
+    start "$sub"; printf '%s\n' "$out" | tail -n 20; fail "$sub failed"; finish
+  elif printf '%s' "$last" | grep -q '^0 passed'; then
+    skip "$sub" "$(printf '%s\n' "$out" | grep SKIP | head -n 1 | sed 's/^ *SKIP: //')"
+  else
+    start "$sub ($last)"; finish
+  fi
+done
+
 echo
 printf '%s passed, %s failed, %s skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
 [ "$FAILED" = 0 ]
