@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Read orders from NATIVE-MESSAGING.md section 2, as the doctor replays them. */
 class BrowserCatalogTest {
 
-    @TempDir
+    @TempDir(factory = ExistingTmpDir.class)
     Path tmp;
 
     private BrowserSpec spec(HostOs os, String id) throws IOException {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "fake launchers are POSIX shell scripts")
 class DoctorCommandTest {
 
-    @TempDir
+    @TempDir(factory = ExistingTmpDir.class)
     Path tmp;
     DoctorFixture fx;
     final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "fake launchers are POSIX shell scripts")
 class DoctorTest {
 
-    @TempDir
+    @TempDir(factory = ExistingTmpDir.class)
     Path tmp;
     DoctorFixture fx;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "the launcher is a POSIX shell script")
 class RealHostLaunchTest {
 
-    @TempDir
+    @TempDir(factory = ExistingTmpDir.class)
     Path tmp;
 
     @Test

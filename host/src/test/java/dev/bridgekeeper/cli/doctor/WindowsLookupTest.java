@@ -42,7 +42,7 @@ class WindowsLookupTest {
         }
     }
 
-    @TempDir
+    @TempDir(factory = ExistingTmpDir.class)
     Path tmp;
     DoctorFixture fx;
     FakeRegistry registry;
