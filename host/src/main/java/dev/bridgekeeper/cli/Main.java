@@ -55,6 +55,7 @@ public final class Main {
             case "--version":
                 System.out.println("bridgekeeper " + dev.bridgekeeper.Version.VERSION);
                 return 0;
+            case "doctor": return dev.bridgekeeper.cli.doctor.DoctorCommand.run(rest);
             case "help":
             case "--help":
             case "-h":

@@ -1,0 +1,53 @@
+package dev.bridgekeeper.cli.doctor;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the doctor knows about one browser on one OS.
+ *
+ * @param id        short name, the same as install.sh's {@code --browser} names
+ * @param name      display name
+ * @param family    Chromium or Firefox family
+ * @param markers   folders whose existence means the browser is installed or has run
+ * @param lookup    the places the browser reads the manifest from, first match wins
+ * @param policy    whose enterprise policies apply, or null when none can block native messaging
+ */
+public record BrowserSpec(String id, String name, Family family, List<Path> markers,
+                          List<ManifestLocation> lookup, PolicyVendor policy) {
+
+    public BrowserSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(family, "family");
+        markers = List.copyOf(markers);
+        lookup = List.copyOf(lookup);
+    }
+
+    /** Browsers whose policies can block native messaging hosts, with where they keep them. */
+    public enum PolicyVendor {
+        CHROME("/etc/opt/chrome/policies/managed", "SOFTWARE\\Policies\\Google\\Chrome"),
+        CHROMIUM("/etc/chromium/policies/managed", "SOFTWARE\\Policies\\Chromium"),
+        EDGE("/etc/opt/edge/policies/managed", "SOFTWARE\\Policies\\Microsoft\\Edge"),
+        BRAVE("/etc/brave/policies/managed", "SOFTWARE\\Policies\\BraveSoftware\\Brave");
+
+        private final String linuxFolder;
+        private final String windowsKey;
+
+        PolicyVendor(String linuxFolder, String windowsKey) {
+            this.linuxFolder = linuxFolder;
+            this.windowsKey = windowsKey;
+        }
+
+        /** Folder of managed-policy JSON files on Linux. */
+        public String linuxFolder() {
+            return linuxFolder;
+        }
+
+        /** Policy key under HKLM/HKCU on Windows. */
+        public String windowsKey() {
+            return windowsKey;
+        }
+    }
+}

@@ -1,0 +1,925 @@
+#!/usr/bin/env bash
+# Bridgekeeper installer for Linux and macOS.
+#
+# Installs the jar, a launcher and native messaging manifests for every supported browser whose
+# config folder exists (NATIVE-MESSAGING.md section 2), and records every file and folder it
+# creates in an install log so that --uninstall removes exactly those. Re-running gives the same
+# result. Written for bash 3.2 (macOS) and newer: no associative arrays, no mapfile.
+#
+# Test hooks (not for users): BRIDGEKEEPER_OS=linux|darwin overrides the detected OS, and
+# BRIDGEKEEPER_TEST_ROOT=DIR is prepended to every system-wide path (/etc, /opt, /usr, /Library).
+
+set -eu
+umask 022
+# Byte-wise matching for the ASCII check and stable sorting.
+LC_ALL=C
+export LC_ALL
+
+SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
+HOST_NAME=dev.bridgekeeper.host
+MANIFEST_FILE="$HOST_NAME.json"
+DESCRIPTION="Bridgekeeper native messaging host"
+DEFAULT_CHROME_ID=ehcmijlhbioomifbjmghlpklegfgldmf
+DEFAULT_FIREFOX_ID=bridgekeeper-sample@bridgekeeper.dev
+LOG_NAME=installed-files.txt
+LOG_HEADER="# bridgekeeper install log v1: what install.sh created; uninstall removes exactly these"
+SYSTEMD_UNIT=bridgekeeper-agent.service
+LAUNCH_AGENT_LABEL=dev.bridgekeeper.agent
+POLKIT_ACTION_FILE=dev.bridgekeeper.unlock.policy
+CDS_TIMEOUT_SECONDS=60
+
+usage() {
+  cat <<'EOF'
+usage: install.sh [options]          install (or update) Bridgekeeper's native messaging host
+       install.sh --uninstall [...]  remove exactly what an earlier install created
+
+options:
+  --scope user|system    user (default): manifests in your browser profiles, files under
+                         ~/.local/share/bridgekeeper; system: system-wide folders and
+                         /opt/bridgekeeper (needs root)
+  --browser NAME         install for this browser only; repeat for more. Default: every
+                         supported browser whose config folder exists (see --list-browsers)
+  --chrome-id ID         Chromium-family extension id to allow (repeatable);
+                         default ehcmijlhbioomifbjmghlpklegfgldmf (the sample extension)
+  --firefox-id ID        Firefox add-on id to allow (repeatable);
+                         default bridgekeeper-sample@bridgekeeper.dev
+  --prefix DIR           install folder (default: $XDG_DATA_HOME/bridgekeeper, i.e.
+                         ~/.local/share/bridgekeeper, or /opt/bridgekeeper for --scope system)
+  --jar PATH             the runnable jar (default: host/target/bridgekeeper.jar in this repo)
+  --runtime system|bundle
+                         system (default): use an installed JDK 17+ ($JAVA_HOME, then java on
+                         PATH); bundle: build a trimmed runtime with jlink into the prefix
+  --polkit               Linux: install polkit/dev.bridgekeeper.unlock.policy into
+                         /usr/share/polkit-1/actions (asks for root through sudo or pkexec)
+  --systemd-user         Linux: install a systemd user unit running 'bridgekeeper agent'
+  --launch-agent         macOS: install a LaunchAgent running 'bridgekeeper agent'
+  --no-cds               do not build the class-data-sharing archive (slower host start)
+  --dry-run              print every file and folder that would be created, changed or
+                         removed, and change nothing
+  --list-browsers        print the supported browsers, their manifest folders and whether
+                         they were found, then exit
+  --uninstall            remove what the install log in the prefix lists
+  -h, --help             this help
+
+Paths with non-ASCII characters in the install folder are refused (look-alike letters such as a
+Cyrillic 'а' make paths that look right and are not; Windows launchers also mangle them).
+EOF
+}
+
+die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
+warn() { printf 'install.sh: warning: %s\n' "$*" >&2; }
+say() { printf '%s\n' "$*"; }
+
+# ---------------------------------------------------------------------------------------------
+# Options
+
+SCOPE=user
+BROWSERS=""
+CHROME_IDS=""
+FIREFOX_IDS=""
+PREFIX=""
+JAR=""
+RUNTIME=system
+WANT_POLKIT=0
+WANT_SYSTEMD=0
+WANT_LAUNCH_AGENT=0
+WANT_CDS=1
+DRY_RUN=0
+LIST_ONLY=0
+UNINSTALL=0
+
+need_value() { [ "$2" -ge 2 ] || die "option $1 needs a value (see --help)"; }
+
+append_line() { # VAR_CONTENT NEW -> prints content with NEW appended unless already present
+  if [ -z "$1" ]; then printf '%s' "$2"
+  elif printf '%s\n' "$1" | grep -Fxq -- "$2"; then printf '%s' "$1"
+  else printf '%s\n%s' "$1" "$2"
+  fi
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scope) need_value "$1" $#; SCOPE=$2; shift 2 ;;
+    --scope=*) SCOPE=${1#*=}; shift ;;
+    --browser) need_value "$1" $#; BROWSERS=$(append_line "$BROWSERS" "$2"); shift 2 ;;
+    --browser=*) BROWSERS=$(append_line "$BROWSERS" "${1#*=}"); shift ;;
+    --chrome-id) need_value "$1" $#; CHROME_IDS=$(append_line "$CHROME_IDS" "$2"); shift 2 ;;
+    --chrome-id=*) CHROME_IDS=$(append_line "$CHROME_IDS" "${1#*=}"); shift ;;
+    --firefox-id) need_value "$1" $#; FIREFOX_IDS=$(append_line "$FIREFOX_IDS" "$2"); shift 2 ;;
+    --firefox-id=*) FIREFOX_IDS=$(append_line "$FIREFOX_IDS" "${1#*=}"); shift ;;
+    --prefix) need_value "$1" $#; PREFIX=$2; shift 2 ;;
+    --prefix=*) PREFIX=${1#*=}; shift ;;
+    --jar) need_value "$1" $#; JAR=$2; shift 2 ;;
+    --jar=*) JAR=${1#*=}; shift ;;
+    --runtime) need_value "$1" $#; RUNTIME=$2; shift 2 ;;
+    --runtime=*) RUNTIME=${1#*=}; shift ;;
+    --polkit) WANT_POLKIT=1; shift ;;
+    --systemd-user) WANT_SYSTEMD=1; shift ;;
+    --launch-agent) WANT_LAUNCH_AGENT=1; shift ;;
+    --no-cds) WANT_CDS=0; shift ;;
+    --dry-run) DRY_RUN=1; shift ;;
+    --list-browsers) LIST_ONLY=1; shift ;;
+    --uninstall) UNINSTALL=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+
+case "$SCOPE" in user|system) ;; *) die "--scope must be user or system, not '$SCOPE'" ;; esac
+case "$RUNTIME" in system|bundle) ;; *) die "--runtime must be system or bundle, not '$RUNTIME'" ;; esac
+[ -n "$CHROME_IDS" ] || CHROME_IDS=$DEFAULT_CHROME_ID
+[ -n "$FIREFOX_IDS" ] || FIREFOX_IDS=$DEFAULT_FIREFOX_ID
+
+# Chromium extension ids are 32 letters a-p; the origin must end in a slash (no wildcards).
+for id in $CHROME_IDS; do
+  printf '%s' "$id" | grep -Eq '^[a-p]{32}$' \
+    || die "--chrome-id '$id' is not a Chromium extension id (32 letters a-p)"
+done
+# Firefox add-on ids are either email-like or a {GUID}.
+for id in $FIREFOX_IDS; do
+  printf '%s' "$id" | grep -Eq '^([A-Za-z0-9._+-]+@[A-Za-z0-9._-]+|\{[0-9A-Fa-f-]{36}\})$' \
+    || die "--firefox-id '$id' is not a Firefox add-on id (name@domain or {GUID})"
+done
+
+# ---------------------------------------------------------------------------------------------
+# Platform and paths
+
+OS=${BRIDGEKEEPER_OS:-}
+if [ -z "$OS" ]; then
+  case "$(uname -s)" in
+    Linux) OS=linux ;;
+    Darwin) OS=darwin ;;
+    *) die "unsupported OS '$(uname -s)': use installer/install.ps1 on Windows" ;;
+  esac
+fi
+case "$OS" in linux|darwin) ;; *) die "BRIDGEKEEPER_OS must be linux or darwin" ;; esac
+REAL_DARWIN=0
+[ "$(uname -s)" = Darwin ] && REAL_DARWIN=1
+ROOT=${BRIDGEKEEPER_TEST_ROOT:-}
+
+[ -n "${HOME:-}" ] || die "HOME is not set"
+CONFIG_HOME=${XDG_CONFIG_HOME:-$HOME/.config}
+DATA_HOME=${XDG_DATA_HOME:-$HOME/.local/share}
+
+if [ -z "$PREFIX" ]; then
+  if [ "$SCOPE" = user ]; then PREFIX="$DATA_HOME/bridgekeeper"; else PREFIX="$ROOT/opt/bridgekeeper"; fi
+fi
+case "$PREFIX" in /*) ;; *) PREFIX="$(pwd)/$PREFIX" ;; esac
+PREFIX=${PREFIX%/}
+LOG_FILE="$PREFIX/$LOG_NAME"
+
+# Refuses a path we would write into a launcher or manifest when it has any byte outside
+# printable ASCII: look-alike letters (Cyrillic 'а' for Latin 'a') and control characters.
+require_ascii_path() { # WHAT PATH
+  if printf '%s' "$2" | grep -q '[^ -~]'; then
+    die "$1 '$2' contains non-ASCII or control characters; refusing, because look-alike letters (e.g. a Cyrillic 'а') make a path that looks right and is not, and launchers mangle such paths. Choose an ASCII-only folder with --prefix."
+  fi
+}
+require_ascii_path "install folder" "$PREFIX"
+
+# ---------------------------------------------------------------------------------------------
+# Browser catalog: one row per manifest folder, NAME|FAMILY|MARKERS|MANIFEST_DIR|SANDBOX_DIR
+# MARKERS: ';'-separated folders; the row counts as present when one of them exists.
+# SANDBOX_DIR: for Flatpak browsers, a folder inside the sandbox that gets its own copy of the
+# launcher, jar and runtime, because a sandboxed browser cannot see ~/.local or /usr/lib/jvm.
+
+row() { printf '%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "${5:-}"; }
+
+flatpak_row() { # NAME FAMILY APP_ID RELATIVE_MANIFEST_DIR
+  app="$HOME/.var/app/$3"
+  row "$1" "$2" "$app" "$app/$4" "$app/data/bridgekeeper"
+}
+
+catalog_linux_user() {
+  c=$CONFIG_HOME
+  row chrome chromium "$c/google-chrome" "$c/google-chrome/NativeMessagingHosts"
+  row chrome-beta chromium "$c/google-chrome-beta" "$c/google-chrome-beta/NativeMessagingHosts"
+  row chrome-dev chromium "$c/google-chrome-unstable" "$c/google-chrome-unstable/NativeMessagingHosts"
+  row chrome-for-testing chromium "$c/google-chrome-for-testing" "$c/google-chrome-for-testing/NativeMessagingHosts"
+  row chromium chromium "$c/chromium" "$c/chromium/NativeMessagingHosts"
+  row chromium-snap chromium "$HOME/snap/chromium/common/chromium" "$HOME/snap/chromium/common/chromium/NativeMessagingHosts"
+  row edge chromium "$c/microsoft-edge" "$c/microsoft-edge/NativeMessagingHosts"
+  row edge-beta chromium "$c/microsoft-edge-beta" "$c/microsoft-edge-beta/NativeMessagingHosts"
+  row edge-dev chromium "$c/microsoft-edge-dev" "$c/microsoft-edge-dev/NativeMessagingHosts"
+  row brave chromium "$c/BraveSoftware/Brave-Browser" "$c/BraveSoftware/Brave-Browser/NativeMessagingHosts"
+  row vivaldi chromium "$c/vivaldi" "$c/vivaldi/NativeMessagingHosts"
+  row vivaldi-snapshot chromium "$c/vivaldi-snapshot" "$c/vivaldi-snapshot/NativeMessagingHosts"
+  # Opera reads Chrome's folder.
+  row opera chromium "$c/opera" "$c/google-chrome/NativeMessagingHosts"
+  row firefox firefox "$HOME/.mozilla" "$HOME/.mozilla/native-messaging-hosts"
+  row librewolf firefox "$HOME/.librewolf" "$HOME/.librewolf/native-messaging-hosts"
+  row waterfox firefox "$HOME/.waterfox" "$HOME/.waterfox/native-messaging-hosts"
+  # Tor Browser (torbrowser-launcher) keeps one profile per architecture and locale.
+  found_tor=0
+  for data in "$DATA_HOME"/torbrowser/tbb/*/tor-browser*/Browser/TorBrowser/Data/Browser; do
+    [ -d "$data" ] || continue
+    found_tor=1
+    row tor-browser firefox "$data" "$data/.mozilla/native-messaging-hosts"
+  done
+  if [ "$found_tor" = 0 ]; then
+    data="$DATA_HOME/torbrowser/tbb/x86_64/tor-browser_en-US/Browser/TorBrowser/Data/Browser"
+    row tor-browser firefox "$data" "$data/.mozilla/native-messaging-hosts"
+  fi
+  flatpak_row chrome-flatpak chromium com.google.Chrome config/google-chrome/NativeMessagingHosts
+  flatpak_row chromium-flatpak chromium org.chromium.Chromium config/chromium/NativeMessagingHosts
+  flatpak_row edge-flatpak chromium com.microsoft.Edge config/microsoft-edge/NativeMessagingHosts
+  flatpak_row brave-flatpak chromium com.brave.Browser config/BraveSoftware/Brave-Browser/NativeMessagingHosts
+  flatpak_row vivaldi-flatpak chromium com.vivaldi.Vivaldi config/vivaldi/NativeMessagingHosts
+  flatpak_row firefox-flatpak firefox org.mozilla.firefox .mozilla/native-messaging-hosts
+  flatpak_row librewolf-flatpak firefox io.gitlab.librewolf-community .librewolf/native-messaging-hosts
+}
+
+catalog_linux_system() {
+  r=$ROOT
+  chrome_dir="$r/etc/opt/chrome/native-messaging-hosts"
+  row chrome chromium "$r/opt/google/chrome;$r/etc/opt/chrome" "$chrome_dir"
+  row chrome-beta chromium "$r/opt/google/chrome-beta" "$chrome_dir"
+  row chrome-dev chromium "$r/opt/google/chrome-unstable" "$chrome_dir"
+  row chrome-for-testing chromium "$r/opt/google/chrome-for-testing;$r/etc/opt/chrome_for_testing" "$r/etc/opt/chrome_for_testing/native-messaging-hosts"
+  row chromium chromium "$r/usr/lib/chromium;$r/usr/lib/chromium-browser;$r/usr/lib64/chromium-browser;$r/etc/chromium" "$r/etc/chromium/native-messaging-hosts"
+  edge_markers="$r/opt/microsoft/msedge;$r/etc/opt/edge"
+  row edge chromium "$edge_markers" "$r/etc/opt/edge/native-messaging-hosts"
+  row edge-beta chromium "$r/opt/microsoft/msedge-beta" "$r/etc/opt/edge/native-messaging-hosts"
+  row edge-dev chromium "$r/opt/microsoft/msedge-dev" "$r/etc/opt/edge/native-messaging-hosts"
+  # Brave and Vivaldi: sources disagree on the folder (section 2 "Conflict"), so write all.
+  row brave chromium "$r/opt/brave.com/brave;$r/etc/brave" "$chrome_dir"
+  row brave chromium "$r/opt/brave.com/brave;$r/etc/brave" "$r/etc/brave/native-messaging-hosts"
+  for v in vivaldi vivaldi-snapshot; do
+    row "$v" chromium "$r/opt/$v" "$chrome_dir"
+    row "$v" chromium "$r/opt/$v" "$r/etc/opt/vivaldi/native-messaging-hosts"
+    row "$v" chromium "$r/opt/$v" "$r/etc/vivaldi/native-messaging-hosts"
+  done
+  row opera chromium "$r/usr/lib/x86_64-linux-gnu/opera;$r/usr/lib/opera;$r/opt/opera" "$chrome_dir"
+  row firefox firefox "$r/usr/lib/firefox;$r/usr/lib/firefox-esr;$r/usr/lib/mozilla;$r/opt/firefox" "$r/usr/lib/mozilla/native-messaging-hosts"
+  # Fedora/RHEL builds read lib64.
+  row firefox firefox "$r/usr/lib64/firefox;$r/usr/lib64/mozilla" "$r/usr/lib64/mozilla/native-messaging-hosts"
+  row librewolf firefox "$r/usr/lib/librewolf;$r/usr/share/librewolf" "$r/usr/lib/librewolf/native-messaging-hosts"
+  row waterfox firefox "$r/usr/lib/waterfox;$r/opt/waterfox" "$r/usr/lib/waterfox/native-messaging-hosts"
+}
+
+catalog_darwin_user() {
+  a="$HOME/Library/Application Support"
+  for ch in "Chrome:chrome" "Chrome Beta:chrome-beta" "Chrome Dev:chrome-dev" "Chrome Canary:chrome-canary"; do
+    folder=${ch%%:*}; name=${ch#*:}
+    row "$name" chromium "$a/Google/$folder" "$a/Google/$folder/NativeMessagingHosts"
+  done
+  row chrome-for-testing chromium "$a/Google/ChromeForTesting" "$a/Google/ChromeForTesting/NativeMessagingHosts"
+  row chromium chromium "$a/Chromium" "$a/Chromium/NativeMessagingHosts"
+  for ch in "Microsoft Edge:edge" "Microsoft Edge Beta:edge-beta" "Microsoft Edge Dev:edge-dev" "Microsoft Edge Canary:edge-canary"; do
+    folder=${ch%%:*}; name=${ch#*:}
+    row "$name" chromium "$a/$folder" "$a/$folder/NativeMessagingHosts"
+  done
+  row brave chromium "$a/BraveSoftware/Brave-Browser" "$a/BraveSoftware/Brave-Browser/NativeMessagingHosts"
+  row vivaldi chromium "$a/Vivaldi" "$a/Vivaldi/NativeMessagingHosts"
+  # Opera reads Chrome's folder.
+  row opera chromium "$a/com.operasoftware.Opera" "$a/Google/Chrome/NativeMessagingHosts"
+  row arc chromium "$a/Arc/User Data" "$a/Arc/User Data/NativeMessagingHosts"
+  row firefox firefox "$a/Firefox" "$a/Mozilla/NativeMessagingHosts"
+  row librewolf firefox "$a/librewolf" "$a/LibreWolf/NativeMessagingHosts"
+  row tor-browser firefox "$a/TorBrowser-Data" "$a/TorBrowser-Data/Browser/Mozilla/NativeMessagingHosts"
+}
+
+catalog_darwin_system() {
+  r=$ROOT
+  apps="$r/Applications"
+  la="$r/Library/Application Support"
+  for ch in "Google Chrome:chrome" "Google Chrome Beta:chrome-beta" "Google Chrome Dev:chrome-dev" "Google Chrome Canary:chrome-canary"; do
+    app=${ch%%:*}; name=${ch#*:}
+    row "$name" chromium "$apps/$app.app" "$r/Library/Google/Chrome/NativeMessagingHosts"
+  done
+  row chrome-for-testing chromium "$apps/Google Chrome for Testing.app" "$r/Library/Google/ChromeForTesting/NativeMessagingHosts"
+  row chromium chromium "$apps/Chromium.app" "$la/Chromium/NativeMessagingHosts"
+  for ch in "Microsoft Edge:edge" "Microsoft Edge Beta:edge-beta" "Microsoft Edge Dev:edge-dev" "Microsoft Edge Canary:edge-canary"; do
+    app=${ch%%:*}; name=${ch#*:}
+    row "$name" chromium "$apps/$app.app" "$r/Library/Microsoft/Edge/NativeMessagingHosts"
+  done
+  row vivaldi chromium "$apps/Vivaldi.app" "$la/Vivaldi/NativeMessagingHosts"
+  row opera chromium "$apps/Opera.app" "$r/Library/Google/Chrome/NativeMessagingHosts"
+  row arc chromium "$apps/Arc.app" "$la/Arc/User Data/NativeMessagingHosts"
+  row firefox firefox "$apps/Firefox.app" "$la/Mozilla/NativeMessagingHosts"
+  row librewolf firefox "$apps/LibreWolf.app" "$la/LibreWolf/NativeMessagingHosts"
+}
+
+catalog() { "catalog_${OS}_${SCOPE}"; }
+
+markers_present() { # 'a;b;c' -> 0 when one exists
+  rest=$1
+  while [ -n "$rest" ]; do
+    case "$rest" in
+      *";"*) m=${rest%%;*}; rest=${rest#*;} ;;
+      *) m=$rest; rest="" ;;
+    esac
+    # A folder an earlier run created (e.g. Chrome's for Opera) does not mean the browser is there.
+    if [ -d "$m" ] && ! in_old_log "dir $m"; then return 0; fi
+  done
+  return 1
+}
+
+OLD_LOG=""
+if [ -f "$LOG_FILE" ]; then
+  OLD_LOG=$(grep -v '^#' "$LOG_FILE" || true)
+fi
+in_old_log() { [ -n "$OLD_LOG" ] && printf '%s\n' "$OLD_LOG" | grep -Fxq -- "$1"; }
+
+CATALOG=$(catalog)
+KNOWN_NAMES=$(printf '%s\n' "$CATALOG" | cut -d'|' -f1 | uniq)
+
+if [ "$LIST_ONLY" = 1 ]; then
+  say "Browsers for $OS, scope $SCOPE (found = its config folder exists):"
+  printf '%s\n' "$CATALOG" | while IFS='|' read -r name family markers dir sandbox; do
+    if markers_present "$markers"; then state=found; else state="-"; fi
+    extra=""
+    [ -n "$sandbox" ] && extra=" (sandboxed copy in $sandbox)"
+    printf '  %-20s %-6s %-9s %s%s\n' "$name" "$state" "$family" "$dir" "$extra"
+  done
+  exit 0
+fi
+
+for b in $BROWSERS; do
+  printf '%s\n' "$KNOWN_NAMES" | grep -Fxq -- "$b" \
+    || die "unknown browser '$b' for $OS/$SCOPE; known: $(printf '%s' "$KNOWN_NAMES" | tr '\n' ' ')"
+done
+
+# ---------------------------------------------------------------------------------------------
+# Recording what we create, and dry-run
+
+NEW_LOG=""
+
+record() { # KIND PATH
+  NEW_LOG=$(append_line "$NEW_LOG" "$1 $2")
+}
+
+# Creates DIR and its missing parents, recording each folder created by this run or an earlier
+# one (a dry run counts the folders it would have created as existing).
+ensure_dir() {
+  d=$1
+  missing=""
+  while [ -n "$d" ] && [ "$d" != / ]; do
+    if [ -d "$d" ]; then
+      if in_old_log "dir $d"; then record dir "$d"; fi
+    elif ! printf '%s\n' "$NEW_LOG" | grep -Fxq -- "dir $d"; then
+      missing="$d
+$missing"
+    fi
+    d=$(dirname "$d")
+  done
+  old_ifs=$IFS; IFS='
+'
+  for m in $missing; do
+    if [ "$DRY_RUN" = 1 ]; then say "[dry-run] create folder $m"; else mkdir -m 0755 "$m"; fi
+    record dir "$m"
+  done
+  IFS=$old_ifs
+}
+
+# Moves TMP to DEST with MODE unless DEST already has that content and mode (so a re-run
+# changes nothing), and records DEST. Never called in a subshell: the record must survive.
+commit_file() { # TMP DEST MODE
+  chmod "$3" "$1"
+  if [ -f "$2" ] && cmp -s "$1" "$2" && [ "$(file_mode "$2")" = "$(file_mode "$1")" ]; then
+    rm -f "$1"
+  else
+    mv -f "$1" "$2"
+  fi
+}
+
+announce_write() { # DEST MODE
+  if [ -f "$1" ]; then say "[dry-run] update file $1 (mode $2)"; else say "[dry-run] create file $1 (mode $2)"; fi
+}
+
+# Writes TEXT plus a newline to DEST.
+put_text() { # DEST MODE TEXT
+  ensure_dir "$(dirname "$1")"
+  record file "$1"
+  if [ "$DRY_RUN" = 1 ]; then announce_write "$1" "$2"; return 0; fi
+  printf '%s\n' "$3" >"$1.bk-tmp.$$"
+  commit_file "$1.bk-tmp.$$" "$1" "$2"
+}
+
+put_copy() { # SRC DEST MODE
+  ensure_dir "$(dirname "$2")"
+  record file "$2"
+  if [ "$DRY_RUN" = 1 ]; then announce_write "$2" "$3"; return 0; fi
+  cp "$1" "$2.bk-tmp.$$"
+  commit_file "$2.bk-tmp.$$" "$2" "$3"
+}
+
+file_mode() { # prints the permission bits, portable between GNU and BSD ls (stat differs)
+  # shellcheck disable=SC2012 # one known path, only the mode column is read
+  ls -ld "$1" | cut -c2-10
+}
+
+remove_path() { # KIND PATH
+  kind=$1 p=$2
+  case "$kind" in
+    file|rootfile)
+      [ -e "$p" ] || [ -L "$p" ] || return 0
+      if [ "$DRY_RUN" = 1 ]; then say "[dry-run] remove file $p"; return 0; fi
+      before_remove "$p"
+      if [ "$kind" = rootfile ] && [ ! -w "$(dirname "$p")" ]; then
+        as_root "removing $p needs root because its folder belongs to root" rm -f "$p"
+      else
+        rm -f "$p"
+      fi
+      ;;
+    tree)
+      [ -d "$p" ] || return 0
+      # Never remove a whole folder that is not ours.
+      case "$p" in */bridgekeeper/*) ;; *) warn "not removing '$p': not a Bridgekeeper folder"; return 0 ;; esac
+      if [ "$DRY_RUN" = 1 ]; then say "[dry-run] remove folder tree $p"; else rm -rf "$p"; fi
+      ;;
+    dir)
+      [ -d "$p" ] || return 0
+      if [ -n "$(ls -A "$p" 2>/dev/null)" ] && [ "$DRY_RUN" = 0 ]; then
+        say "kept $p: it holds files that are not ours"
+        return 0
+      fi
+      if [ "$DRY_RUN" = 1 ]; then say "[dry-run] remove folder $p (if empty)"; else rmdir "$p" 2>/dev/null || true; fi
+      ;;
+  esac
+}
+
+# Stops services before their unit or plist disappears.
+before_remove() {
+  case "$1" in
+    */systemd/user/$SYSTEMD_UNIT)
+      if systemd_user_reachable; then
+        systemctl --user disable --now "$SYSTEMD_UNIT" >/dev/null 2>&1 || true
+      fi
+      ;;
+    */LaunchAgents/$LAUNCH_AGENT_LABEL.plist)
+      if [ "$REAL_DARWIN" = 1 ]; then launchctl bootout "gui/$(id -u)" "$1" >/dev/null 2>&1 || true; fi
+      ;;
+  esac
+}
+
+systemd_user_reachable() {
+  [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -S "$XDG_RUNTIME_DIR/systemd/private" ] && command -v systemctl >/dev/null 2>&1
+}
+
+# Runs a command as root, saying why first.
+as_root() { # REASON CMD...
+  reason=$1; shift
+  if [ "$(id -u)" = 0 ]; then "$@"; return; fi
+  if command -v sudo >/dev/null 2>&1; then
+    say "$reason; running with sudo: $*"
+    sudo "$@"
+  elif command -v pkexec >/dev/null 2>&1; then
+    say "$reason; running with pkexec: $*"
+    pkexec "$@"
+  else
+    die "$reason, and neither sudo nor pkexec is available; run as root: $*"
+  fi
+}
+
+# Removes entries of KIND listed in LOG_TEXT but not in KEEP_TEXT: files, then trees, then
+# folders deepest first.
+remove_entries() { # LOG_TEXT KEEP_TEXT
+  for kind in file rootfile tree; do
+    printf '%s\n' "$1" | grep "^$kind " | while IFS= read -r line; do
+      [ -n "$2" ] && printf '%s\n' "$2" | grep -Fxq -- "$line" && continue
+      remove_path "$kind" "${line#"$kind "}"
+    done
+  done
+  printf '%s\n' "$1" | grep '^dir ' | awk '{ print length($0) "\t" $0 }' | sort -rn | cut -f2- |
+    while IFS= read -r line; do
+      [ -n "$2" ] && printf '%s\n' "$2" | grep -Fxq -- "$line" && continue
+      remove_path dir "${line#dir }"
+    done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Uninstall
+
+if [ "$UNINSTALL" = 1 ]; then
+  if [ ! -f "$LOG_FILE" ]; then
+    say "Nothing to uninstall: no install log at $LOG_FILE (use the same --scope/--prefix as the install)."
+    exit 0
+  fi
+  if [ "$SCOPE" = system ] && [ -z "$ROOT" ] && [ "$(id -u)" != 0 ]; then
+    die "uninstalling the system-wide install needs root: run it with sudo"
+  fi
+  # Refuse a log whose entries are not absolute paths: it was not written by us.
+  if printf '%s\n' "$OLD_LOG" | grep -v '^$' | grep -Evq '^(file|rootfile|tree|dir) /'; then
+    die "the install log $LOG_FILE has lines this installer did not write; not touching anything"
+  fi
+  # The log lives in the prefix: remove it first so the prefix can go too.
+  if [ "$DRY_RUN" = 1 ]; then say "[dry-run] remove file $LOG_FILE (install log)"; else rm -f "$LOG_FILE"; fi
+  remove_entries "$OLD_LOG" ""
+  [ "$DRY_RUN" = 1 ] && exit 0
+  say "Bridgekeeper uninstalled from $PREFIX."
+  exit 0
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Install: checks first, so a bad option changes nothing.
+
+if [ "$SCOPE" = system ] && [ -z "$ROOT" ] && [ "$(id -u)" != 0 ]; then
+  die "--scope system writes to /etc, /opt and /usr (or /Library): run it with sudo, or use --scope user"
+fi
+[ "$WANT_SYSTEMD" = 1 ] && [ "$OS" != linux ] && die "--systemd-user is for Linux; use --launch-agent on macOS"
+[ "$WANT_LAUNCH_AGENT" = 1 ] && [ "$OS" != darwin ] && die "--launch-agent is for macOS; use --systemd-user on Linux"
+[ "$WANT_POLKIT" = 1 ] && [ "$OS" != linux ] && die "--polkit is for Linux (macOS uses Touch ID through LocalAuthentication)"
+
+[ -n "$JAR" ] || JAR="$REPO_DIR/host/target/bridgekeeper.jar"
+[ -f "$JAR" ] || die "jar not found: $JAR. Build it first: (cd '$REPO_DIR' && mvn -B -o -q package -DskipTests), or pass --jar PATH"
+FLAGS_FILE="$SCRIPT_DIR/host-jvm-flags"
+[ -f "$FLAGS_FILE" ] || die "missing $FLAGS_FILE (the launcher's JVM flags)"
+for fam in chromium firefox; do
+  [ -f "$REPO_DIR/manifests/$fam.json.in" ] || die "missing manifest template $REPO_DIR/manifests/$fam.json.in"
+done
+
+# Java: $JAVA_HOME, then java on PATH, then (macOS) /usr/libexec/java_home. Prints java.home.
+java_home_of() { # JAVA_EXECUTABLE -> prints "HOME|SPEC_VERSION" or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '
+    $1 ~ /^ *java\.home$/ { home = $2 }
+    $1 ~ /^ *java\.specification\.version$/ { spec = $2 }
+    END { if (home != "" && spec != "") print home "|" spec }'
+}
+
+find_java() {
+  tried=""
+  for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java 2>/dev/null || true)"; do
+    [ -n "$candidate" ] || continue
+    tried="$tried $candidate"
+    [ -x "$candidate" ] || continue
+    info=$(java_home_of "$candidate")
+    [ -n "$info" ] || continue
+    printf '%s' "$info"; return 0
+  done
+  if [ -x /usr/libexec/java_home ]; then
+    h=$(/usr/libexec/java_home -v 17+ 2>/dev/null || true)
+    if [ -n "$h" ] && [ -x "$h/bin/java" ]; then
+      info=$(java_home_of "$h/bin/java"); [ -n "$info" ] && { printf '%s' "$info"; return 0; }
+    fi
+  fi
+  die "no working Java found (tried:${tried:- nothing}). Install a JDK 17 or newer and set JAVA_HOME, or put its java on PATH."
+}
+
+JAVA_INFO=$(find_java)
+JDK_HOME=${JAVA_INFO%|*}
+JAVA_SPEC=${JAVA_INFO#*|}
+case "$JAVA_SPEC" in
+  1.*|[0-9]|1[0-6]) die "Java $JAVA_SPEC at $JDK_HOME is too old: Bridgekeeper needs Java 17 or newer (set JAVA_HOME to a JDK 17+)" ;;
+esac
+SYSTEM_JAVA="$JDK_HOME/bin/java"
+say "Using Java $JAVA_SPEC from $JDK_HOME"
+if [ "$RUNTIME" = system ]; then
+  require_ascii_path "Java home" "$JDK_HOME"
+fi
+
+# JVM flags: one per line; comments and blank lines skipped.
+FLAGS=$(grep -v '^[[:space:]]*#' "$FLAGS_FILE" | sed 's/[[:space:]]*$//' | grep -v '^$' || true)
+
+# Quotes one word for a POSIX shell script.
+shell_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+# Escapes a string for inside JSON quotes (paths here are printable ASCII).
+json_escape() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
+
+# ---------------------------------------------------------------------------------------------
+# Runtime: jlink image built once per run when a tree needs one.
+
+BUILT_RUNTIME=""
+WORK_DIR=""
+cleanup() {
+  if [ -n "$WORK_DIR" ]; then rm -rf "$WORK_DIR"; fi
+}
+trap cleanup EXIT
+work_dir() {
+  if [ -z "$WORK_DIR" ]; then WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bridgekeeper-install.XXXXXX"); fi
+  printf '%s' "$WORK_DIR"
+}
+
+JLINK="$JDK_HOME/bin/jlink"
+JDEPS="$JDK_HOME/bin/jdeps"
+can_jlink() { [ -x "$JLINK" ] && [ -x "$JDEPS" ]; }
+
+# The modules the shaded jar needs (jdeps), plus jdk.crypto.ec where it still exists (JDK < 22
+# keeps X25519/EC there and providers are found by service lookup, which jdeps cannot see).
+runtime_modules() {
+  mods=$("$JDEPS" --ignore-missing-deps --print-module-deps --multi-release "$JAVA_SPEC" "$JAR" 2>/dev/null | tail -n 1)
+  case "$mods" in java.base*) ;; *) mods="java.base,java.desktop,java.naming,java.sql" ;; esac
+  if "$SYSTEM_JAVA" --list-modules 2>/dev/null | grep -q '^jdk\.crypto\.ec@'; then mods="$mods,jdk.crypto.ec"; fi
+  printf '%s' "$mods"
+}
+
+RUNTIME_STAMP=""
+runtime_stamp() {
+  if [ -z "$RUNTIME_STAMP" ]; then
+    RUNTIME_STAMP="$JDK_HOME $("$SYSTEM_JAVA" -version 2>&1 | tr '\n' ' ') modules=$(runtime_modules)"
+  fi
+  printf '%s' "$RUNTIME_STAMP"
+}
+
+build_runtime() {
+  [ -n "$BUILT_RUNTIME" ] && return 0
+  can_jlink || die "--runtime bundle and Flatpak browsers need jlink and jdeps from a full JDK ($JDK_HOME has none)"
+  out="$(work_dir)/runtime"
+  mods=$(runtime_modules)
+  case "$JAVA_SPEC" in 17|18|19|20) compress=--compress=2 ;; *) compress=--compress=zip-6 ;; esac
+  say "Building a Java runtime with jlink (modules $mods); this takes a few seconds..."
+  "$JLINK" --add-modules "$mods" --strip-debug --no-man-pages --no-header-files "$compress" \
+    --generate-cds-archive --output "$out" >"$(work_dir)/jlink.log" 2>&1 \
+    || { cat "$(work_dir)/jlink.log" >&2; die "jlink failed (output above)"; }
+  printf '%s\n' "$(runtime_stamp)" >"$out/bridgekeeper-runtime.stamp"
+  BUILT_RUNTIME=$out
+}
+
+# Puts a runtime into TREE/runtime unless an identical one is there already.
+install_runtime() { # TREE
+  dest="$1/runtime"
+  record tree "$dest"
+  if [ -f "$dest/bridgekeeper-runtime.stamp" ] && [ "$(cat "$dest/bridgekeeper-runtime.stamp")" = "$(runtime_stamp)" ]; then
+    return 0
+  fi
+  if [ "$DRY_RUN" = 1 ]; then say "[dry-run] build a jlink runtime into $dest"; return 0; fi
+  build_runtime
+  rm -rf "$dest"
+  cp -R "$BUILT_RUNTIME" "$dest"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Host tree: jar + launcher (+ runtime, + CDS archive) in DIR.
+
+# Runs CMD with a time limit, without coreutils' timeout (absent on macOS).
+run_with_timeout() { # SECONDS CMD...
+  limit=$1; shift
+  "$@" &
+  child=$!
+  (
+    n=0
+    while [ "$n" -lt "$limit" ]; do
+      sleep 1
+      kill -0 "$child" 2>/dev/null || exit 0
+      n=$((n + 1))
+    done
+    kill -TERM "$child" 2>/dev/null
+  ) >/dev/null 2>&1 &
+  if wait "$child"; then return 0; else return $?; fi
+}
+
+# The flags for a launcher: @CDS_ARCHIVE@ lines kept (filled in) only when ARCHIVE is non-empty.
+flags_for() { # ARCHIVE
+  printf '%s\n' "$FLAGS" | while IFS= read -r flag; do
+    case "$flag" in
+      *@CDS_ARCHIVE@*)
+        [ -n "$1" ] || continue
+        printf '%s\n' "$flag" | awk -v a="$1" '{ i = index($0, "@CDS_ARCHIVE@"); print substr($0, 1, i - 1) a substr($0, i + 13) }'
+        ;;
+      *) printf '%s\n' "$flag" ;;
+    esac
+  done
+}
+
+# Builds TREE/host.jsa by running the host once (JDK 13+ dynamic archive at exit), with stdin
+# at EOF and no agent to reach. Reuses an archive built from the same java, jar and flags.
+# Sets CDS_ARCHIVE to the archive path, or to "" when there is none.
+build_cds_archive() { # TREE JAVA
+  tree=$1 java=$2
+  archive="$tree/host.jsa"
+  stamp_file="$tree/host.jsa.stamp"
+  CDS_ARCHIVE=""
+  if [ "$DRY_RUN" = 1 ]; then
+    say "[dry-run] build class-data archive $archive (by running the host once)"
+    record file "$archive"; record file "$stamp_file"
+    CDS_ARCHIVE=$archive
+    return 0
+  fi
+  stamp="$("$java" -version 2>&1 | tr '\n' ' ') jar=$(cksum <"$JAR") flags=$(printf '%s' "$FLAGS" | cksum)"
+  if [ -s "$archive" ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
+    record file "$archive"; record file "$stamp_file"
+    CDS_ARCHIVE=$archive
+    return 0
+  fi
+  rm -f "$archive" "$stamp_file"
+  wd=$(work_dir)
+  dump_flags=$(flags_for "" | tr '\n' ' ')
+  first_id=$(printf '%s\n' "$CHROME_IDS" | head -n 1)
+  # shellcheck disable=SC2086 # one flag per line in host-jvm-flags, so no flag holds a space
+  if ( cd "$tree" && BRIDGEKEEPER_SOCKET="$wd/no-agent/agent.sock" \
+       run_with_timeout "$CDS_TIMEOUT_SECONDS" "$java" $dump_flags "-XX:ArchiveClassesAtExit=$archive" \
+         -jar "$tree/bridgekeeper.jar" host "chrome-extension://$first_id/" \
+         </dev/null >/dev/null 2>"$wd/cds.log" ) && [ -s "$archive" ]; then
+    chmod 0644 "$archive"
+    printf '%s\n' "$stamp" >"$stamp_file"
+    chmod 0644 "$stamp_file"
+    record file "$archive"; record file "$stamp_file"
+    CDS_ARCHIVE=$archive
+  else
+    rm -f "$archive"
+    warn "could not build the class-data archive in $tree (running the host failed; its last lines follow). The launcher works without it and only starts slower."
+    tail -n 5 "$wd/cds.log" | sed 's/^/    /' >&2
+  fi
+}
+
+launcher_text() { # JAVA TREE ARCHIVE SANDBOX_SOCKET
+  printf '#!/bin/sh\n'
+  printf '# Generated by Bridgekeeper install.sh: the native messaging host launcher.\n'
+  printf '# Browsers start it with their own arguments; the JVM flags come from installer/host-jvm-flags.\n'
+  if [ -n "$4" ]; then
+    printf '# Sandboxed browser: the default agent socket is not visible in here.\n'
+    # shellcheck disable=SC2016 # the launcher expands it, not us
+    printf 'BRIDGEKEEPER_SOCKET=${BRIDGEKEEPER_SOCKET:-%s}\nexport BRIDGEKEEPER_SOCKET\n' "$(shell_quote "$4")"
+  fi
+  printf 'exec %s' "$(shell_quote "$1")"
+  flags_for "$3" | while IFS= read -r flag; do printf ' %s' "$(shell_quote "$flag")"; done
+  printf ' -jar %s host "$@"' "$(shell_quote "$2/bridgekeeper.jar")"
+}
+
+cli_launcher_text() { # JAVA TREE
+  printf '#!/bin/sh\n'
+  printf '# Generated by Bridgekeeper install.sh: runs bridgekeeper commands (agent, doctor, ...).\n'
+  printf 'exec %s -jar %s "$@"' "$(shell_quote "$1")" "$(shell_quote "$2/bridgekeeper.jar")"
+}
+
+install_tree() { # DIR SANDBOX_SOCKET(empty for the main tree)
+  tree=$1
+  require_ascii_path "install folder" "$tree"
+  ensure_dir "$tree/bin"
+  put_copy "$JAR" "$tree/bridgekeeper.jar" 0644
+  if [ "$RUNTIME" = bundle ] || [ -n "$2" ]; then
+    install_runtime "$tree"
+    java="$tree/runtime/bin/java"
+  else
+    java=$SYSTEM_JAVA
+  fi
+  CDS_ARCHIVE=""
+  if [ "$WANT_CDS" = 1 ]; then build_cds_archive "$tree" "$java"; fi
+  put_text "$tree/bin/bridgekeeper-host" 0755 "$(launcher_text "$java" "$tree" "$CDS_ARCHIVE" "$2")"
+  if [ -z "$2" ]; then
+    put_text "$tree/bin/bridgekeeper" 0755 "$(cli_launcher_text "$java" "$tree")"
+  fi
+}
+
+render_manifest() { # FAMILY HOST_PATH
+  if [ "$1" = chromium ]; then ids=$CHROME_IDS; else ids=$FIREFOX_IDS; fi
+  allowed=""
+  for id in $ids; do
+    if [ "$1" = chromium ]; then item="\"chrome-extension://$id/\""; else item="\"$id\""; fi
+    if [ -z "$allowed" ]; then allowed=$item; else allowed="$allowed, $item"; fi
+  done
+  BK_PATH=$(json_escape "$2") BK_DESCRIPTION=$(json_escape "$DESCRIPTION") BK_ALLOWED="[$allowed]" \
+  awk '
+    function fill(s, key, val,   out, i) {
+      out = ""
+      while ((i = index(s, key)) > 0) { out = out substr(s, 1, i - 1) val; s = substr(s, i + length(key)) }
+      return out s
+    }
+    { s = fill($0, "@PATH@", ENVIRON["BK_PATH"])
+      s = fill(s, "@DESCRIPTION@", ENVIRON["BK_DESCRIPTION"])
+      print fill(s, "@ALLOWED@", ENVIRON["BK_ALLOWED"]) }' "$REPO_DIR/manifests/$1.json.in"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Choose the rows to install.
+
+SELECTED=""
+old_ifs=$IFS; IFS='
+'
+for line in $CATALOG; do
+  IFS='|' read -r name family markers dir sandbox <<EOF
+$line
+EOF
+  if [ -n "$BROWSERS" ]; then
+    printf '%s\n' "$BROWSERS" | grep -Fxq -- "$name" || continue
+    markers_present "$markers" || say "note: $name's config folder was not found; installing anyway because --browser $name was given."
+  else
+    markers_present "$markers" || continue
+  fi
+  if [ -n "$sandbox" ] && [ "$DRY_RUN" = 0 ] && [ "$RUNTIME" = system ] && ! can_jlink; then
+    warn "skipping $name: a Flatpak browser needs its own Java runtime inside its sandbox, which needs jlink (not in $JDK_HOME)"
+    continue
+  fi
+  if [ -n "$sandbox" ] && printf '%s' "$sandbox" | grep -q '[^ -~]'; then
+    warn "skipping $name: its sandbox folder $sandbox has non-ASCII characters"
+    continue
+  fi
+  SELECTED="$SELECTED$line
+"
+done
+IFS=$old_ifs
+
+if [ -z "$SELECTED" ]; then
+  warn "no supported browser found for $OS/$SCOPE (run with --list-browsers to see where it looked); installing the host without manifests. Start your browser once, or name one with --browser, then re-run."
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Do it.
+
+[ "$DRY_RUN" = 1 ] && say "Dry run: nothing will be changed."
+ensure_dir "$PREFIX"
+install_tree "$PREFIX" ""
+MAIN_LAUNCHER="$PREFIX/bin/bridgekeeper-host"
+
+SANDBOXES_DONE=""
+old_ifs=$IFS; IFS='
+'
+for line in $SELECTED; do
+  IFS='|' read -r name family markers dir sandbox <<EOF
+$line
+EOF
+  launcher=$MAIN_LAUNCHER
+  if [ -n "$sandbox" ]; then
+    if ! printf '%s\n' "$SANDBOXES_DONE" | grep -Fxq -- "$sandbox"; then
+      install_tree "$sandbox" "$sandbox/agent.sock"
+      SANDBOXES_DONE="$SANDBOXES_DONE
+$sandbox"
+    fi
+    launcher="$sandbox/bin/bridgekeeper-host"
+  fi
+  put_text "$dir/$MANIFEST_FILE" 0644 "$(render_manifest "$family" "$launcher")"
+  say "$name: $dir/$MANIFEST_FILE"
+done
+IFS=$old_ifs
+
+if [ "$WANT_SYSTEMD" = 1 ]; then
+  if [ "$SCOPE" = user ]; then unit_dir="$CONFIG_HOME/systemd/user"; else unit_dir="$ROOT/etc/systemd/user"; fi
+  cli=$(printf '%s' "$PREFIX/bin/bridgekeeper" | sed 's/"/\\"/g')
+  put_text "$unit_dir/$SYSTEMD_UNIT" 0644 "$(printf '[Unit]\nDescription=Bridgekeeper reference desktop agent\n\n[Service]\nExecStart="%s" agent\nRestart=on-failure\n\n[Install]\nWantedBy=default.target' "$cli")"
+  if [ "$DRY_RUN" = 1 ]; then
+    say "[dry-run] run: systemctl --user daemon-reload; systemctl --user enable --now $SYSTEMD_UNIT"
+  elif [ "$SCOPE" = user ] && systemd_user_reachable; then
+    if ! { systemctl --user daemon-reload && systemctl --user enable --now "$SYSTEMD_UNIT"; }; then
+      warn "could not enable $SYSTEMD_UNIT; run: systemctl --user enable --now $SYSTEMD_UNIT"
+    fi
+  else
+    say "Installed $unit_dir/$SYSTEMD_UNIT; start it in your session with: systemctl --user enable --now $SYSTEMD_UNIT"
+  fi
+fi
+
+xml_escape() { printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g'; }
+
+if [ "$WANT_LAUNCH_AGENT" = 1 ]; then
+  if [ "$SCOPE" = user ]; then agents="$HOME/Library/LaunchAgents"; logs="$HOME/Library/Logs"; else agents="$ROOT/Library/LaunchAgents"; logs="/tmp"; fi
+  plist="$agents/$LAUNCH_AGENT_LABEL.plist"
+  plist_text=$(cat <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>Label</key><string>$LAUNCH_AGENT_LABEL</string>
+  <key>ProgramArguments</key>
+  <array>
+    <string>$(xml_escape "$PREFIX/bin/bridgekeeper")</string>
+    <string>agent</string>
+  </array>
+  <key>RunAtLoad</key><true/>
+  <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
+  <key>StandardErrorPath</key><string>$(xml_escape "$logs/bridgekeeper-agent.log")</string>
+</dict>
+</plist>
+EOF
+)
+  put_text "$plist" 0644 "$plist_text"
+  if [ "$DRY_RUN" = 1 ]; then
+    say "[dry-run] run: launchctl bootstrap gui/<uid> $plist"
+  elif [ "$REAL_DARWIN" = 1 ] && [ "$SCOPE" = user ]; then
+    launchctl bootout "gui/$(id -u)" "$plist" >/dev/null 2>&1 || true
+    launchctl bootstrap "gui/$(id -u)" "$plist" || warn "launchctl could not load $plist; it loads at next login"
+  else
+    say "Installed $plist; it loads at the next login."
+  fi
+fi
+
+if [ "$WANT_POLKIT" = 1 ]; then
+  src="$REPO_DIR/polkit/$POLKIT_ACTION_FILE"
+  dest_dir="$ROOT/usr/share/polkit-1/actions"
+  dest="$dest_dir/$POLKIT_ACTION_FILE"
+  if [ ! -f "$src" ]; then
+    warn "--polkit: $src is missing (it comes with the biometrics work); skipped. Biometric unlock on Linux reports 'setup_needed' until it is installed."
+  elif ! grep -q 'dev\.bridgekeeper\.unlock' "$src"; then
+    warn "--polkit: $src does not define the dev.bridgekeeper.unlock action; skipped"
+  else
+    if [ -w "$dest_dir" ] || [ -n "$ROOT" ] || [ "$(id -u)" = 0 ]; then
+      put_copy "$src" "$dest" 0644
+    else
+      # Recorded as rootfile: uninstall asks for root again to remove it.
+      NEW_LOG=$(append_line "$NEW_LOG" "rootfile $dest")
+      if [ "$DRY_RUN" = 1 ]; then
+        say "[dry-run] install $src as $dest (mode 0644, owned by root, through sudo or pkexec)"
+      else
+        as_root "polkit reads actions only from $dest_dir, which belongs to root" \
+          install -m 0644 -o root -g root "$src" "$dest"
+      fi
+    fi
+  fi
+fi
+
+# Remove what an earlier run installed and this one did not (e.g. a browser no longer chosen).
+if [ -n "$OLD_LOG" ]; then
+  remove_entries "$OLD_LOG" "$NEW_LOG"
+fi
+
+record file "$LOG_FILE"
+if [ "$DRY_RUN" = 1 ]; then
+  if [ -f "$LOG_FILE" ]; then say "[dry-run] update file $LOG_FILE (install log)"; else say "[dry-run] create file $LOG_FILE (install log)"; fi
+  exit 0
+fi
+# Sorted, so that the same install always writes the same log.
+{ printf '%s\n' "$LOG_HEADER"; printf '%s\n' "$NEW_LOG" | grep -v "^file $LOG_FILE\$" | sort -u; } >"$LOG_FILE.bk-tmp.$$"
+chmod 0644 "$LOG_FILE.bk-tmp.$$"
+mv -f "$LOG_FILE.bk-tmp.$$" "$LOG_FILE"
+
+say "Installed Bridgekeeper in $PREFIX (launcher $MAIN_LAUNCHER)."
+say "Check it with: $PREFIX/bin/bridgekeeper doctor"

@@ -1,0 +1,479 @@
+#!/usr/bin/env bash
+# Tests installer/install.sh and uninstall against temporary HOMEs and a temporary system root:
+# which files appear where, their modes and JSON fields, dry-run, idempotence, exact uninstall,
+# refusals, and shellcheck. Linux only (uses GNU find); needs node (or jq) for JSON checks.
+#
+#   bash installer/test/run.sh            # uses host/target/bridgekeeper.jar, builds it if missing
+#   BRIDGEKEEPER_JAR=/path/x.jar bash installer/test/run.sh
+#   BRIDGEKEEPER_SKIP_JLINK=1 ...         # skip the two cases that build a jlink runtime
+#
+# Ends with 'N passed, N failed' (and skipped); exits non-zero when something failed.
+set -u
+LC_ALL=C
+export LC_ALL
+
+TEST_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$TEST_DIR/../.." && pwd)
+INSTALL="$REPO/installer/install.sh"
+UNINSTALL="$REPO/installer/uninstall.sh"
+CHROME_ID=ehcmijlhbioomifbjmghlpklegfgldmf
+FIREFOX_ID=bridgekeeper-sample@bridgekeeper.dev
+NM=dev.bridgekeeper.host.json
+
+PASSED=0 FAILED=0 SKIPPED=0
+CURRENT=""
+TMP_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/bk-installer-test.XXXXXX")
+trap 'rm -rf "$TMP_ROOT"' EXIT
+
+start() { CURRENT=$1; CASE_FAILED=0; printf '== %s\n' "$1"; }
+fail() { printf '   FAIL: %s\n' "$*"; CASE_FAILED=1; }
+finish() {
+  if [ "$CASE_FAILED" = 0 ]; then PASSED=$((PASSED + 1)); printf '   ok\n'
+  else FAILED=$((FAILED + 1)); printf '   FAILED: %s\n' "$CURRENT"; fi
+}
+skip() { SKIPPED=$((SKIPPED + 1)); printf '== %s\n   SKIP: %s\n' "$1" "$2"; }
+
+check() { # DESCRIPTION CMD...
+  local what=$1; shift
+  "$@" >/dev/null 2>&1 || fail "$what"
+}
+expect_mode() { # PATH MODE
+  local m
+  m=$(stat -c '%a' "$1" 2>/dev/null) || { fail "missing: $1"; return; }
+  [ "$m" = "$2" ] || fail "mode of $1 is $m, expected $2"
+}
+
+# ---------------------------------------------------------------------------------------------
+# JSON field checks: node (always in CI), else jq.
+
+if command -v node >/dev/null 2>&1; then
+  json_get() { # FILE EXPR(js, on object m) -> prints JSON of the value
+    node -e '
+      const fs = require("fs");
+      const m = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+      const v = (new Function("m", "return " + process.argv[2]))(m);
+      process.stdout.write(JSON.stringify(v === undefined ? null : v));' "$1" "$2"
+  }
+elif command -v jq >/dev/null 2>&1; then
+  json_get() { jq -c ".$(printf '%s' "$2" | sed 's/^m\.//')" "$1"; }
+else
+  echo "neither node nor jq found: cannot check JSON" >&2
+  exit 1
+fi
+
+# Checks one installed manifest: every field a browser reads.
+check_manifest() { # FILE FAMILY LAUNCHER [IDS_JSON]
+  local f=$1 family=$2 launcher=$3 ids
+  [ -f "$f" ] || { fail "manifest missing: $f"; return; }
+  expect_mode "$f" 644
+  [ "$(json_get "$f" m.name)" = '"dev.bridgekeeper.host"' ] || fail "$f: name is $(json_get "$f" m.name)"
+  [ "$(json_get "$f" m.type)" = '"stdio"' ] || fail "$f: type"
+  [ "$(json_get "$f" m.path)" = "\"$launcher\"" ] || fail "$f: path is $(json_get "$f" m.path), expected $launcher"
+  [ "$(json_get "$f" 'typeof m.description')" = '"string"' ] || fail "$f: description"
+  if [ "$family" = chromium ]; then
+    ids=${4:-"[\"chrome-extension://$CHROME_ID/\"]"}
+    [ "$(json_get "$f" m.allowed_origins)" = "$ids" ] || fail "$f: allowed_origins $(json_get "$f" m.allowed_origins)"
+    [ "$(json_get "$f" m.allowed_extensions)" = null ] || fail "$f: has allowed_extensions"
+  else
+    ids=${4:-"[\"$FIREFOX_ID\"]"}
+    [ "$(json_get "$f" m.allowed_extensions)" = "$ids" ] || fail "$f: allowed_extensions $(json_get "$f" m.allowed_extensions)"
+    [ "$(json_get "$f" m.allowed_origins)" = null ] || fail "$f: Firefox manifest has allowed_origins"
+  fi
+}
+
+# A listing of a tree with modes, sizes, symlink targets and content checksums.
+snapshot() { # DIR...
+  local d
+  for d in "$@"; do
+    [ -e "$d" ] || continue
+    find "$d" -printf '%p %M %s %l\n' | sort
+    find "$d" -type f -exec sha256sum {} + | sort
+  done
+}
+
+all_manifests_under() { find "$@" -name "$NM" 2>/dev/null | sort; }
+
+# ---------------------------------------------------------------------------------------------
+# The jar.
+
+JAR=${BRIDGEKEEPER_JAR:-$REPO/host/target/bridgekeeper.jar}
+if [ ! -f "$JAR" ]; then
+  echo "building $JAR (mvn -B -o -q package -DskipTests)"
+  (cd "$REPO" && mvn -B -o -q package -DskipTests) || { echo "could not build the jar"; exit 1; }
+fi
+# The host command lands separately; the launcher start test needs it.
+HAS_HOST=0
+if command -v unzip >/dev/null 2>&1; then list_jar() { unzip -Z1 "$1"; }; else list_jar() { jar tf "$1"; }; fi
+list_jar "$JAR" | grep -q '^dev/bridgekeeper/host/.*\.class$' && HAS_HOST=1
+HAS_DOCTOR=0
+list_jar "$JAR" | grep -q '^dev/bridgekeeper/cli/doctor/DoctorCommand\.class$' && HAS_DOCTOR=1
+CAN_JLINK=1
+JDK_BIN=$(dirname "$(readlink -f "$(command -v java)")")
+[ -n "${JAVA_HOME:-}" ] && JDK_BIN="$JAVA_HOME/bin"
+[ -x "$JDK_BIN/jlink" ] || CAN_JLINK=0
+[ "${BRIDGEKEEPER_SKIP_JLINK:-0}" = 1 ] && CAN_JLINK=0
+
+# A fresh fake HOME with some browsers' config folders.
+new_home() { # NAME -> prints the HOME path
+  local h="$TMP_ROOT/$1/home"
+  mkdir -p "$h"
+  printf '%s' "$h"
+}
+
+run_install() { # HOME ARGS... (extra env through the caller's env)
+  local h=$1; shift
+  HOME=$h XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$h/.run" bash "$INSTALL" --jar "$JAR" "$@"
+}
+run_uninstall() {
+  local h=$1; shift
+  HOME=$h XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$h/.run" bash "$UNINSTALL" "$@"
+}
+
+# Reads frames from a launcher's stdout (with stdin at EOF) and checks the first is a JSON object
+# with a type: what a browser needs to see.
+check_launcher_starts() { # LAUNCHER ARG...
+  local out="$TMP_ROOT/launch.out" err="$TMP_ROOT/launch.err" rc
+  timeout 20 "$@" </dev/null >"$out" 2>"$err"
+  rc=$?
+  [ "$rc" = 0 ] || { fail "launcher $1 exited $rc: $(tail -n 3 "$err")"; return; }
+  node -e '
+    const b = require("fs").readFileSync(process.argv[1]);
+    if (b.length < 4) { console.error("no frame"); process.exit(1); }
+    const n = b.readUInt32LE(0);
+    if (n === 0 || n > 1048576 || b.length < 4 + n) { console.error("bad length " + n); process.exit(1); }
+    const m = JSON.parse(b.subarray(4, 4 + n).toString("utf8"));
+    if (typeof m !== "object" || typeof m.type !== "string") { console.error("no type"); process.exit(1); }' "$out" \
+    || fail "launcher $1 did not write a valid frame"
+}
+
+# Runs the installed doctor over a tree without starting launchers; fails the case unless it
+# reports no problem, which also proves the doctor looks where install.sh wrote.
+doctor_agrees() { # HOME ROOT OS
+  [ "$HAS_DOCTOR" = 1 ] || return 0
+  local dout
+  dout=$(java -jar "$JAR" doctor --home "$1" --root "$2" --os "$3" --no-launch \
+    --socket "$TMP_ROOT/none/agent.sock" 2>&1) || fail "doctor --os $3 found problems: $(printf '%s' "$dout" | grep -B1 -A1 FAIL | head -c 2000)"
+}
+
+# ---------------------------------------------------------------------------------------------
+start "user scope: only browsers whose folder exists get a manifest, with the right fields and modes"
+H=$(new_home user)
+mkdir -p "$H/.config/google-chrome" "$H/.config/chromium" "$H/.config/microsoft-edge" \
+  "$H/.config/BraveSoftware/Brave-Browser" "$H/.config/vivaldi" "$H/.mozilla" "$H/.librewolf" \
+  "$H/.waterfox" "$H/.local/share/torbrowser/tbb/x86_64/tor-browser/Browser/TorBrowser/Data/Browser"
+BEFORE=$(snapshot "$H")
+out=$(run_install "$H" 2>&1) || fail "install failed: $out"
+P="$H/.local/share/bridgekeeper"
+L="$P/bin/bridgekeeper-host"
+expect_mode "$L" 755
+expect_mode "$P/bin/bridgekeeper" 755
+expect_mode "$P/bridgekeeper.jar" 644
+expect_mode "$P" 755
+expect_mode "$P/bin" 755
+expect_mode "$H/.config/google-chrome/NativeMessagingHosts" 755
+cmp -s "$JAR" "$P/bridgekeeper.jar" || fail "installed jar differs"
+for d in google-chrome chromium microsoft-edge BraveSoftware/Brave-Browser vivaldi; do
+  check_manifest "$H/.config/$d/NativeMessagingHosts/$NM" chromium "$L"
+done
+for d in .mozilla .librewolf .waterfox .local/share/torbrowser/tbb/x86_64/tor-browser/Browser/TorBrowser/Data/Browser/.mozilla; do
+  check_manifest "$H/$d/native-messaging-hosts/$NM" firefox "$L"
+done
+[ "$(all_manifests_under "$H" | wc -l)" = 9 ] || fail "expected exactly 9 manifests, found: $(all_manifests_under "$H")"
+for absent in google-chrome-beta google-chrome-unstable microsoft-edge-beta vivaldi-snapshot opera; do
+  [ ! -e "$H/.config/$absent" ] || fail "created $absent's folder although it did not exist"
+done
+[ ! -e "$H/.var" ] || fail "created Flatpak folders without a Flatpak browser"
+sh -n "$L" || fail "launcher is not valid sh"
+head -n 1 "$L" | grep -qx '#!/bin/sh' || fail "launcher shebang"
+grep -v '^#' "$REPO/installer/host-jvm-flags" | grep -v '^$' | grep -v CDS_ARCHIVE | while IFS= read -r flag; do
+  grep -qF -- "'$flag'" "$L" || echo "missing flag $flag"
+done | grep -q . && fail "launcher lacks flags from host-jvm-flags"
+grep -qF -- "-jar '$P/bridgekeeper.jar' host \"\$@\"" "$L" || fail "launcher does not run '-jar <jar> host \"\$@\"'"
+if [ -f "$P/host.jsa" ]; then
+  grep -qF -- "-XX:SharedArchiveFile=$P/host.jsa" "$L" || fail "archive built but launcher does not use it"
+  expect_mode "$P/host.jsa" 644
+else
+  grep -q 'SharedArchiveFile' "$L" && fail "launcher names an archive that does not exist"
+  [ "$HAS_HOST" = 1 ] && fail "the jar has the host but no class-data archive was built"
+fi
+grep -qF "$L" "$P/installed-files.txt" || fail "install log lacks the launcher"
+INSTALLED=$(snapshot "$H")
+finish
+
+if [ "$HAS_HOST" = 1 ]; then
+  start "the installed launcher starts the host and writes a valid frame (Chromium and Firefox argv)"
+  check_launcher_starts "$L" "chrome-extension://$CHROME_ID/"
+  check_launcher_starts "$L" "$H/.mozilla/native-messaging-hosts/$NM" "$FIREFOX_ID"
+  finish
+else
+  skip "the installed launcher starts the host" "the jar has no host command yet (dev/bridgekeeper/host/)"
+fi
+
+if [ "$HAS_DOCTOR" = 1 ]; then
+  # Keeps install.sh's folders and the doctor's lookup in step. Without the host command the
+  # launchers cannot answer yet, so they are not started then.
+  launch_opt=""
+  [ "$HAS_HOST" = 1 ] || launch_opt=--no-launch
+  start "bridgekeeper doctor finds every installed manifest and reports no problem ${launch_opt:+(--no-launch: no host command yet)}"
+  # shellcheck disable=SC2086 # launch_opt is one word or empty
+  dout=$(HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' BRIDGEKEEPER_SOCKET="$TMP_ROOT/none/agent.sock" \
+    "$P/bin/bridgekeeper" doctor --root "$TMP_ROOT/empty-root" --json $launch_opt 2>&1)
+  rc=$?
+  printf '%s' "$dout" >"$TMP_ROOT/doctor.json"
+  [ "$rc" = 0 ] || fail "doctor exited $rc: $(printf '%s' "$dout" | head -c 3000)"
+  for b in chrome chromium edge brave vivaldi firefox librewolf waterfox tor-browser; do
+    node -e '
+      const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      const want = process.argv[3] === "" ? ["manifest", "json", "name", "type", "path", "allowed", "launch"]
+                                          : ["manifest", "json", "name", "type", "path", "allowed"];
+      const bad = want.filter(k => !r.checks.some(c => c.subject === process.argv[2] && c.check === k && c.status === "ok"));
+      if (bad.length) { console.error(process.argv[2] + ": not ok: " + bad.join(",")); process.exit(1); }' \
+      "$TMP_ROOT/doctor.json" "$b" "$launch_opt" || fail "doctor did not pass $b's manifest"
+  done
+  finish
+else
+  skip "bridgekeeper doctor over the installed tree" "the jar has no doctor command"
+fi
+
+start "dry-run of a re-install and of the uninstall change nothing"
+out=$(run_install "$H" --dry-run 2>&1) || fail "dry-run failed: $out"
+printf '%s\n' "$out" | grep -q '^\[dry-run\]' || fail "dry-run printed no actions"
+out=$(run_uninstall "$H" --dry-run 2>&1) || fail "uninstall dry-run failed: $out"
+printf '%s\n' "$out" | grep -qF "[dry-run] remove file $L" || fail "uninstall dry-run does not list the launcher"
+[ "$(snapshot "$H")" = "$INSTALLED" ] || fail "a dry run changed the tree"
+finish
+
+start "re-install is idempotent: identical tree, no duplicate log lines"
+out=$(run_install "$H" 2>&1) || fail "second install failed: $out"
+[ "$(snapshot "$H")" = "$INSTALLED" ] || fail "tree differs after re-install: $(diff <(printf '%s\n' "$INSTALLED") <(snapshot "$H") | head -n 10)"
+[ -z "$(grep -v '^#' "$P/installed-files.txt" | sort | uniq -d)" ] || fail "duplicate lines in the install log"
+finish
+
+start "uninstall removes exactly what was installed and keeps files that are not ours"
+echo '{}' >"$H/.mozilla/native-messaging-hosts/other.host.json"
+out=$(run_uninstall "$H" 2>&1) || fail "uninstall failed: $out"
+[ -f "$H/.mozilla/native-messaging-hosts/other.host.json" ] || fail "removed a file that is not ours"
+rm -f "$H/.mozilla/native-messaging-hosts/other.host.json"
+rmdir "$H/.mozilla/native-messaging-hosts" 2>/dev/null || fail "kept folder missing or not empty"
+[ "$(snapshot "$H")" = "$BEFORE" ] || fail "tree after uninstall differs from before install: $(diff <(printf '%s\n' "$BEFORE") <(snapshot "$H") | head -n 10)"
+out=$(run_uninstall "$H" 2>&1) || fail "second uninstall failed"
+printf '%s' "$out" | grep -q 'Nothing to uninstall' || fail "second uninstall did not say there is nothing"
+finish
+
+start "dry-run of a first install creates nothing"
+H=$(new_home dry)
+mkdir -p "$H/.config/chromium" "$H/.mozilla"
+BEFORE=$(snapshot "$H")
+out=$(run_install "$H" --dry-run --systemd-user 2>&1) || fail "dry-run failed: $out"
+for expect in "create file $H/.local/share/bridgekeeper/bin/bridgekeeper-host (mode 0755)" \
+  "create file $H/.config/chromium/NativeMessagingHosts/$NM (mode 0644)" \
+  "create file $H/.mozilla/native-messaging-hosts/$NM (mode 0644)" \
+  "create folder $H/.local/share/bridgekeeper" \
+  "create file $H/.config/systemd/user/bridgekeeper-agent.service (mode 0644)"; do
+  printf '%s\n' "$out" | grep -qF "[dry-run] $expect" || fail "dry-run did not announce: $expect"
+done
+[ "$(snapshot "$H")" = "$BEFORE" ] || fail "dry run changed the tree"
+finish
+
+start "explicit --browser, ids, and shrinking the browser set removes the dropped manifests"
+H=$(new_home choose)
+mkdir -p "$H/.config/chromium" "$H/.mozilla" "$H/.config/opera"
+C2=abcdefghijklmnopabcdefghijklmnop
+F2='{01234567-89ab-cdef-0123-456789abcdef}'
+out=$(run_install "$H" --no-cds --chrome-id "$CHROME_ID" --chrome-id "$C2" --chrome-id "$C2" \
+  --firefox-id "$F2" 2>&1) || fail "install failed: $out"
+L="$H/.local/share/bridgekeeper/bin/bridgekeeper-host"
+check_manifest "$H/.config/chromium/NativeMessagingHosts/$NM" chromium "$L" \
+  "[\"chrome-extension://$CHROME_ID/\",\"chrome-extension://$C2/\"]"
+check_manifest "$H/.mozilla/native-messaging-hosts/$NM" firefox "$L" "[\"$F2\"]"
+# Opera reads Chrome's folder.
+check_manifest "$H/.config/google-chrome/NativeMessagingHosts/$NM" chromium "$L" \
+  "[\"chrome-extension://$CHROME_ID/\",\"chrome-extension://$C2/\"]"
+out=$(run_install "$H" --no-cds --browser chromium --browser edge-beta 2>&1) || fail "re-install failed: $out"
+[ ! -e "$H/.mozilla/native-messaging-hosts" ] || fail "Firefox manifest folder left after dropping Firefox"
+[ ! -e "$H/.config/google-chrome" ] || fail "Chrome folder we created for Opera was left behind"
+check_manifest "$H/.config/chromium/NativeMessagingHosts/$NM" chromium "$L"
+check_manifest "$H/.config/microsoft-edge-beta/NativeMessagingHosts/$NM" chromium "$L"
+printf '%s\n' "$out" | grep -q "note: edge-beta's config folder was not found" || fail "no note for a forced browser"
+run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
+[ -z "$(find "$H" -mindepth 1 ! -path "$H/.config" ! -path "$H/.config/chromium" ! -path "$H/.mozilla" ! -path "$H/.config/opera")" ] \
+  || fail "leftovers: $(find "$H" -mindepth 1)"
+finish
+
+start "bad input is refused and changes nothing"
+H=$(new_home refuse)
+mkdir -p "$H/.config/chromium"
+BEFORE=$(snapshot "$H" "$TMP_ROOT/refuse")
+# U+0435 CYRILLIC SMALL LETTER IE in place of the Latin 'e'.
+out=$(run_install "$H" --no-cds --prefix "$TMP_ROOT/refuse/bridgek$(printf '\xd0\xb5')eper" 2>&1) && fail "non-ASCII prefix accepted"
+printf '%s' "$out" | grep -q 'non-ASCII' || fail "no clear message for a non-ASCII prefix: $out"
+out=$(run_install "$H" --no-cds --chrome-id 'not-an-id' 2>&1) && fail "bad chrome id accepted"
+printf '%s' "$out" | grep -q 'not a Chromium extension id' || fail "unclear message for a bad id: $out"
+out=$(run_install "$H" --no-cds --firefox-id 'bad id' 2>&1) && fail "bad firefox id accepted"
+out=$(run_install "$H" --no-cds --browser netscape 2>&1) && fail "unknown browser accepted"
+printf '%s' "$out" | grep -q "unknown browser 'netscape'" || fail "unclear message for an unknown browser"
+out=$(run_install "$H" --no-cds --scope galaxy 2>&1) && fail "bad scope accepted"
+out=$(run_install "$H" --no-cds --launch-agent 2>&1) && fail "--launch-agent accepted on Linux"
+out=$(HOME=$H bash "$INSTALL" --jar "$TMP_ROOT/missing.jar" 2>&1) && fail "missing jar accepted"
+printf '%s' "$out" | grep -q 'jar not found' || fail "unclear message for a missing jar"
+# A Java older than 17 is refused by name.
+mkdir -p "$TMP_ROOT/oldjava/bin"
+printf '#!/bin/sh\necho "    java.home = %s" >&2\necho "    java.specification.version = 11" >&2\n' "$TMP_ROOT/oldjava" >"$TMP_ROOT/oldjava/bin/java"
+chmod 755 "$TMP_ROOT/oldjava/bin/java"
+out=$(JAVA_HOME="$TMP_ROOT/oldjava" run_install "$H" --no-cds 2>&1) && fail "Java 11 accepted"
+printf '%s' "$out" | grep -q 'Java 11 .* too old' || fail "unclear message for an old Java: $out"
+[ "$(snapshot "$H" "$TMP_ROOT/refuse")" = "$BEFORE" ] || fail "a refused run changed files"
+finish
+
+start "system scope (under a test root): system folders, /opt prefix, conflicting folders all written"
+R="$TMP_ROOT/sysroot"
+H=$(new_home sys)
+mkdir -p "$R/opt/google/chrome" "$R/usr/lib/firefox-esr" "$R/opt/brave.com/brave" "$R/etc/chromium"
+BEFORE=$(snapshot "$R" "$H")
+out=$(BRIDGEKEEPER_TEST_ROOT=$R run_install "$H" --scope system --no-cds --systemd-user 2>&1) || fail "install failed: $out"
+L="$R/opt/bridgekeeper/bin/bridgekeeper-host"
+expect_mode "$L" 755
+check_manifest "$R/etc/opt/chrome/native-messaging-hosts/$NM" chromium "$L"
+check_manifest "$R/etc/brave/native-messaging-hosts/$NM" chromium "$L"
+check_manifest "$R/etc/chromium/native-messaging-hosts/$NM" chromium "$L"
+check_manifest "$R/usr/lib/mozilla/native-messaging-hosts/$NM" firefox "$L"
+[ "$(all_manifests_under "$R" "$H" | wc -l)" = 4 ] || fail "expected 4 manifests: $(all_manifests_under "$R" "$H")"
+grep -qF "ExecStart=\"$R/opt/bridgekeeper/bin/bridgekeeper\" agent" "$R/etc/systemd/user/bridgekeeper-agent.service" \
+  || fail "system systemd user unit"
+[ ! -e "$H/.local" ] || fail "system scope wrote into HOME"
+doctor_agrees "$H" "$R" linux
+BRIDGEKEEPER_TEST_ROOT=$R run_uninstall "$H" --scope system >/dev/null 2>&1 || fail "uninstall failed"
+[ "$(snapshot "$R" "$H")" = "$BEFORE" ] || fail "system uninstall left changes: $(diff <(printf '%s\n' "$BEFORE") <(snapshot "$R" "$H") | head)"
+finish
+
+start "macOS layout (BRIDGEKEEPER_OS=darwin): Application Support folders with spaces, Arc, LaunchAgent"
+H=$(new_home mac)
+A="$H/Library/Application Support"
+mkdir -p "$A/Google/Chrome" "$A/Firefox" "$A/Arc/User Data" "$A/Microsoft Edge" "$A/com.operasoftware.Opera"
+BEFORE=$(snapshot "$H")
+out=$(BRIDGEKEEPER_OS=darwin run_install "$H" --no-cds --launch-agent 2>&1) || fail "install failed: $out"
+L="$H/.local/share/bridgekeeper/bin/bridgekeeper-host"
+check_manifest "$A/Google/Chrome/NativeMessagingHosts/$NM" chromium "$L"
+check_manifest "$A/Arc/User Data/NativeMessagingHosts/$NM" chromium "$L"
+check_manifest "$A/Microsoft Edge/NativeMessagingHosts/$NM" chromium "$L"
+check_manifest "$A/Mozilla/NativeMessagingHosts/$NM" firefox "$L"
+[ "$(all_manifests_under "$H" | wc -l)" = 4 ] || fail "expected 4 manifests: $(all_manifests_under "$H")"
+P="$H/Library/LaunchAgents/dev.bridgekeeper.agent.plist"
+expect_mode "$P" 644
+grep -qF "<string>$H/.local/share/bridgekeeper/bin/bridgekeeper</string>" "$P" || fail "plist program"
+if command -v xmllint >/dev/null 2>&1; then xmllint --noout "$P" || fail "plist is not well-formed XML"; fi
+doctor_agrees "$H" "$TMP_ROOT/empty-root" macos
+BRIDGEKEEPER_OS=darwin run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
+[ "$(snapshot "$H")" = "$BEFORE" ] || fail "uninstall left changes"
+finish
+
+start "--systemd-user unit and --polkit action (polkit file from a copy of the repo)"
+H=$(new_home units)
+R="$TMP_ROOT/polkitroot"
+mkdir -p "$H/.config/chromium" "$R"
+COPY="$TMP_ROOT/repo-copy"
+mkdir -p "$COPY/polkit"
+cp -R "$REPO/installer" "$REPO/manifests" "$COPY/"
+cat >"$COPY/polkit/dev.bridgekeeper.unlock.policy" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<policyconfig><action id="dev.bridgekeeper.unlock"><defaults><allow_active>auth_self</allow_active></defaults></action></policyconfig>
+EOF
+BEFORE=$(snapshot "$H" "$R")
+out=$(HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$H/.run" BRIDGEKEEPER_TEST_ROOT=$R \
+  bash "$COPY/installer/install.sh" --jar "$JAR" --no-cds --systemd-user --polkit 2>&1) || fail "install failed: $out"
+U="$H/.config/systemd/user/bridgekeeper-agent.service"
+expect_mode "$U" 644
+grep -qxF "ExecStart=\"$H/.local/share/bridgekeeper/bin/bridgekeeper\" agent" "$U" || fail "unit ExecStart"
+grep -qx 'WantedBy=default.target' "$U" || fail "unit WantedBy"
+printf '%s' "$out" | grep -q 'systemctl --user enable --now bridgekeeper-agent.service' || fail "no hint to enable the unit"
+cmp -s "$COPY/polkit/dev.bridgekeeper.unlock.policy" "$R/usr/share/polkit-1/actions/dev.bridgekeeper.unlock.policy" \
+  || fail "polkit action not installed"
+expect_mode "$R/usr/share/polkit-1/actions/dev.bridgekeeper.unlock.policy" 644
+HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$H/.run" BRIDGEKEEPER_TEST_ROOT=$R \
+  bash "$COPY/installer/uninstall.sh" >/dev/null 2>&1 || fail "uninstall failed"
+[ ! -e "$U" ] || fail "unit left"
+[ ! -e "$R/usr/share/polkit-1/actions/dev.bridgekeeper.unlock.policy" ] || fail "polkit action left"
+# Missing policy file: a clear warning, the rest installs.
+rm "$COPY/polkit/dev.bridgekeeper.unlock.policy"
+out=$(HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$H/.run" BRIDGEKEEPER_TEST_ROOT=$R \
+  bash "$COPY/installer/install.sh" --jar "$JAR" --no-cds --polkit 2>&1) || fail "install without policy failed: $out"
+printf '%s' "$out" | grep -q 'polkit/dev.bridgekeeper.unlock.policy is missing' || fail "no clear message for a missing policy"
+HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' bash "$COPY/installer/uninstall.sh" >/dev/null 2>&1 || fail "uninstall failed"
+[ "$(snapshot "$H" "$R")" = "$BEFORE" ] || fail "uninstall left changes: $(diff <(printf '%s\n' "$BEFORE") <(snapshot "$H" "$R") | head)"
+finish
+
+if [ "$CAN_JLINK" = 1 ]; then
+  start "Flatpak browser: manifest in ~/.var/app and a runnable copy (jar, runtime, launcher) inside the sandbox"
+  H=$(new_home flatpak)
+  mkdir -p "$H/.var/app/org.chromium.Chromium/config/chromium" "$H/.var/app/org.mozilla.firefox/.mozilla"
+  BEFORE=$(snapshot "$H")
+  out=$(run_install "$H" --no-cds 2>&1) || fail "install failed: $out"
+  for app in org.chromium.Chromium org.mozilla.firefox; do
+    S="$H/.var/app/$app/data/bridgekeeper"
+    expect_mode "$S/bin/bridgekeeper-host" 755
+    cmp -s "$JAR" "$S/bridgekeeper.jar" || fail "$app: jar copy"
+    grep -qF "exec '$S/runtime/bin/java'" "$S/bin/bridgekeeper-host" || fail "$app: launcher does not use the sandbox runtime"
+    grep -qF "BRIDGEKEEPER_SOCKET:-'$S/agent.sock'" "$S/bin/bridgekeeper-host" || fail "$app: launcher socket"
+    "$S/runtime/bin/java" -jar "$S/bridgekeeper.jar" version >/dev/null 2>&1 || fail "$app: the sandbox runtime cannot run the jar"
+  done
+  check_manifest "$H/.var/app/org.chromium.Chromium/config/chromium/NativeMessagingHosts/$NM" chromium \
+    "$H/.var/app/org.chromium.Chromium/data/bridgekeeper/bin/bridgekeeper-host"
+  check_manifest "$H/.var/app/org.mozilla.firefox/.mozilla/native-messaging-hosts/$NM" firefox \
+    "$H/.var/app/org.mozilla.firefox/data/bridgekeeper/bin/bridgekeeper-host"
+  [ "$(all_manifests_under "$H" | wc -l)" = 2 ] || fail "expected 2 manifests: $(all_manifests_under "$H")"
+  INSTALLED=$(snapshot "$H")
+  out=$(run_install "$H" --no-cds 2>&1) || fail "re-install failed: $out"
+  [ "$(snapshot "$H")" = "$INSTALLED" ] || fail "re-install changed the sandbox copies"
+  run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
+  [ "$(snapshot "$H")" = "$BEFORE" ] || fail "uninstall left changes: $(diff <(printf '%s\n' "$BEFORE") <(snapshot "$H") | head)"
+  finish
+
+  start "--runtime bundle: a jlink runtime in the prefix runs the jar, the launcher uses it"
+  H=$(new_home bundle)
+  mkdir -p "$H/.config/chromium"
+  out=$(run_install "$H" --runtime bundle --no-cds 2>&1) || fail "install failed: $out"
+  P="$H/.local/share/bridgekeeper"
+  grep -qF "exec '$P/runtime/bin/java'" "$P/bin/bridgekeeper-host" || fail "launcher does not use the bundled runtime"
+  "$P/runtime/bin/java" -jar "$P/bridgekeeper.jar" version >/dev/null 2>&1 || fail "bundled runtime cannot run the jar"
+  "$P/bin/bridgekeeper" version >/dev/null 2>&1 || fail "CLI launcher"
+  grep -qx "tree $P/runtime" "$P/installed-files.txt" || fail "runtime not in the install log"
+  run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
+  [ ! -e "$P" ] || fail "prefix left after uninstall"
+  finish
+else
+  skip "Flatpak sandbox copies and --runtime bundle" "no jlink in $JDK_BIN (or BRIDGEKEEPER_SKIP_JLINK=1)"
+fi
+
+# ---------------------------------------------------------------------------------------------
+if ! command -v shellcheck >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing shellcheck with apt-get"
+  { apt-get update -qq && apt-get install -y -qq shellcheck; } >/dev/null 2>&1 || echo "could not install shellcheck"
+fi
+if command -v shellcheck >/dev/null 2>&1; then
+  start "shellcheck: every .sh file in installer/"
+  while IFS= read -r f; do
+    shellcheck "$f" || fail "shellcheck $f"
+  done < <(find "$REPO/installer" -name '*.sh' | sort)
+  finish
+else
+  skip "shellcheck" "shellcheck is not installed and cannot be installed here (not root or no apt-get)"
+fi
+
+# Windows parts that can be checked here: install.ps1 parsed with a PowerShell grammar, and the
+# .exe launcher compiled with MinGW and run under Wine (each skips itself when its tools are absent).
+for sub in ps-static.sh windows-launcher.sh; do
+  out=$(bash "$TEST_DIR/$sub" 2>&1)
+  rc=$?
+  last=$(printf '%s\n' "$out" | tail -n 1)
+  if [ "$rc" != 0 ]; then
+    start "$sub"; printf '%s\n' "$out" | tail -n 20; fail "$sub failed"; finish
+  elif printf '%s' "$last" | grep -q '^0 passed'; then
+    skip "$sub" "$(printf '%s\n' "$out" | grep SKIP | head -n 1 | sed 's/^ *SKIP: //')"
+  else
+    start "$sub ($last)"; finish
+  fi
+done
+
+echo
+printf '%s passed, %s failed, %s skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
+[ "$FAILED" = 0 ]
