@@ -50,6 +50,8 @@ public final class HostRelay {
     private final PrintStream log;
     private final IntConsumer exit;
 
+    /** Opens once the first connection attempt has told the browser where it stands. */
+    private final java.util.concurrent.CountDownLatch firstStatus = new java.util.concurrent.CountDownLatch(1);
     private volatile Connection current;
     private volatile boolean stopping;
     private volatile WatchService watcher;
@@ -138,6 +140,7 @@ public final class HostRelay {
                 log.println("bridgekeeper-host: " + why + "; waiting for it");
                 reported = true;
             }
+            firstStatus.countDown();
             awaitSocketChange();
         }
         return null;
@@ -161,6 +164,7 @@ public final class HostRelay {
                 current = c;
                 writer.writeText(JsonText.hello(caller, ProcessHandle.current().pid()));
             }
+            firstStatus.countDown();
             if (stopping) {
                 c.close();
                 return null;
@@ -284,6 +288,13 @@ public final class HostRelay {
             }
         } catch (IOException e) {
             code = 0; // stdin broke: the browser went away.
+        }
+        // A browser (or `doctor`) that closes stdin at once still gets the first status, if it
+        // comes quickly: the exit stays within 100 ms of EOF either way.
+        try {
+            firstStatus.await(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         shutdown();
         exit.accept(code);

@@ -46,6 +46,7 @@ public final class NoiseCryptoProvider implements CryptoProvider {
     final ScheduledExecutorService scheduler;
     final SecureRandom random;
     final Clock clock;
+    final java.util.function.Supplier<KeyPair> ephemeralKeys;
     final ObjectMapper json = new ObjectMapper();
     private final boolean responder;
 
@@ -64,6 +65,7 @@ public final class NoiseCryptoProvider implements CryptoProvider {
         this.scheduler = b.scheduler != null ? b.scheduler : sharedScheduler();
         this.random = b.random;
         this.clock = b.clock;
+        this.ephemeralKeys = b.ephemeralKeys;
     }
 
     /** The desktop side: answers handshakes and pairs extensions. */
@@ -130,6 +132,7 @@ public final class NoiseCryptoProvider implements CryptoProvider {
         private ScheduledExecutorService scheduler;
         private SecureRandom random = new SecureRandom();
         private Clock clock = Clock.systemUTC();
+        private java.util.function.Supplier<KeyPair> ephemeralKeys;
 
         private Builder(boolean responder, KeyPair identity) {
             this.responder = responder;
@@ -186,6 +189,16 @@ public final class NoiseCryptoProvider implements CryptoProvider {
         /** Wall clock for pairing timestamps. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /**
+         * Tests only: where each handshake's ephemeral key comes from (default: fresh from
+         * SecureRandom). Deterministic keys make golden transcripts reproducible; in production
+         * they would destroy forward secrecy.
+         */
+        public Builder ephemeralKeysForTesting(java.util.function.Supplier<KeyPair> keys) {
+            this.ephemeralKeys = Objects.requireNonNull(keys);
             return this;
         }
 

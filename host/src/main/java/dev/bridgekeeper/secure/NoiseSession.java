@@ -57,7 +57,8 @@ abstract class NoiseSession implements CryptoProvider.Session {
             throw new IllegalStateException("no caller id for the Noise prologue");
         }
         this.handshake = HandshakeState.initialize(HandshakePattern.parse(NoiseCryptoProvider.PROTOCOL_NAME),
-                initiator, NoiseCryptoProvider.prologue(prologueCallerId), p.identity, null, null, null, null);
+                initiator, NoiseCryptoProvider.prologue(prologueCallerId), p.identity,
+                p.ephemeralKeys == null ? null : p.ephemeralKeys.get(), null, null, null);
     }
 
     final String id() {

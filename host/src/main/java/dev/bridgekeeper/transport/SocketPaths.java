@@ -3,6 +3,8 @@ package dev.bridgekeeper.transport;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Where the agent's socket lives: one per OS user, in a directory only that user can enter.
@@ -24,30 +26,38 @@ public final class SocketPaths {
 
     /** The socket path for this process's user. */
     public static Path defaultPath() {
-        return resolve(System.getenv(), System.getProperty("os.name", ""), System.getProperty("user.name", "user"));
+        return resolve(System::getenv, System.getProperty("os.name", ""), System.getProperty("user.name", "user"));
     }
 
     /** The socket path for the given environment, OS name and user name (pure, for tests). */
-    static Path resolve(Map<String, String> env, String osName, String userName) {
-        String override = env.get(ENV_OVERRIDE);
+    public static Path resolve(Map<String, String> env, String osName, String userName) {
+        return resolve(env::get, osName, userName);
+    }
+
+    /**
+     * The socket path for an environment lookup, an OS name ({@code os.name} style) and a user
+     * name. The doctor uses this to probe the same place an agent on that system would use.
+     */
+    public static Path resolve(Function<String, String> env, String osName, String userName) {
+        String override = env.apply(ENV_OVERRIDE);
         if (override != null && !override.isBlank()) {
             return Path.of(override).toAbsolutePath();
         }
         String os = osName.toLowerCase(Locale.ROOT);
         if (os.startsWith("windows")) {
-            String base = env.get("LOCALAPPDATA");
+            String base = env.apply("LOCALAPPDATA");
             if (base == null || base.isBlank()) {
-                base = Path.of(env.getOrDefault("USERPROFILE", "C:\\"), "AppData", "Local").toString();
+                base = Path.of(Objects.requireNonNullElse(env.apply("USERPROFILE"), "C:\\"), "AppData", "Local").toString();
             }
             return Path.of(base, "Bridgekeeper", "agent.sock");
         }
         if (os.contains("mac") || os.contains("darwin")) {
-            String tmp = env.get("TMPDIR");
+            String tmp = env.apply("TMPDIR");
             if (usableDir(tmp)) {
                 return Path.of(tmp, "bridgekeeper", "agent.sock");
             }
         } else {
-            String runtime = env.get("XDG_RUNTIME_DIR");
+            String runtime = env.apply("XDG_RUNTIME_DIR");
             if (usableDir(runtime)) {
                 return Path.of(runtime, "bridgekeeper", "agent.sock");
             }

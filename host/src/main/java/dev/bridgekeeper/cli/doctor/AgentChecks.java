@@ -5,6 +5,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import dev.bridgekeeper.transport.SocketPaths;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -19,32 +20,25 @@ final class AgentChecks {
     static final String POLKIT_ACTION = "dev.bridgekeeper.unlock";
     static final String POLKIT_FILE = "/usr/share/polkit-1/actions/" + POLKIT_ACTION + ".policy";
 
-    /**
-     * The agent's default socket path.
-     *
-     * <p>TODO(lead): replace with {@code dev.bridgekeeper.transport.SocketPaths.defaultPath()} once
-     * that class is merged; this copy follows the same rules so the doctor probes the same place.
-     */
+    /** The agent's default socket path on the environment's OS: the rules of {@link SocketPaths}. */
     static Path defaultSocketPath(DoctorEnvironment env) {
-        String explicit = env.getenv("BRIDGEKEEPER_SOCKET");
-        if (explicit != null) {
-            return Path.of(explicit);
-        }
+        String osName;
         switch (env.os()) {
             case WINDOWS:
-                return env.envPath("LOCALAPPDATA", env.home().resolve("AppData/Local"))
-                        .resolve("Bridgekeeper").resolve("agent.sock");
+                osName = "Windows";
+                break;
             case MACOS:
-                return env.envPath("TMPDIR", Path.of(System.getProperty("java.io.tmpdir")))
-                        .resolve("bridgekeeper").resolve("agent.sock");
+                osName = "Mac OS X";
+                break;
             default:
-                String runtime = env.getenv("XDG_RUNTIME_DIR");
-                if (runtime != null && Path.of(runtime).isAbsolute()) {
-                    return Path.of(runtime, "bridgekeeper", "agent.sock");
-                }
-                String user = env.getenv("USER") != null ? env.getenv("USER") : System.getProperty("user.name");
-                return Path.of("/tmp", "bridgekeeper-" + user, "agent.sock");
+                osName = "Linux";
         }
+        String user = env.getenv("USER") != null ? env.getenv("USER") : System.getProperty("user.name");
+        if (env.os() == HostOs.WINDOWS && env.getenv("LOCALAPPDATA") == null) {
+            return SocketPaths.resolve(name -> name.equals("LOCALAPPDATA")
+                    ? env.home().resolve("AppData/Local").toString() : env.getenv(name), osName, user);
+        }
+        return SocketPaths.resolve(env::getenv, osName, user);
     }
 
     /** Is an agent listening? Connects and closes at once, sending nothing. */
