@@ -106,7 +106,7 @@ final class JnaTempDir {
      * (not a symlink) owned by us with no access for others: a shared directory in /tmp could be
      * planted by another user to make us load their library.
      */
-    private static boolean createPrivate(Path dir) {
+    static boolean createPrivate(Path dir) {
         try {
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
