@@ -44,7 +44,15 @@ final class FakeLocalAuthPort implements LocalAuthPort {
     private final Map<Long, Long> errorCodes = new ConcurrentHashMap<>();
     private final Map<Long, Reply> pending = new ConcurrentHashMap<>();
 
-    List<String> live() {
+    private final List<Thread> replyThreads = Collections.synchronizedList(new ArrayList<>());
+
+    /** Objects not released, once every reply thread has finished its own bookkeeping. */
+    List<String> live() throws InterruptedException {
+        synchronized (replyThreads) {
+            for (Thread t : replyThreads) {
+                t.join(10_000);
+            }
+        }
         return new ArrayList<>(live.values());
     }
 
@@ -126,6 +134,7 @@ final class FakeLocalAuthPort implements LocalAuthPort {
             reply.done(false, error);
             live.remove(Pointer.nativeValue(error));
         }, "fake-localauthentication");
+        replyThreads.add(thread);
         thread.start();
     }
 
