@@ -146,7 +146,8 @@ log "running PolkitIntegrationTest"
 set +e
 BRIDGEKEEPER_POLKIT_IT=1 BRIDGEKEEPER_POLKIT_IT_DIR=$WORK \
     "$MVN" -B -o -f "$ROOT/pom.xml" -pl host test \
-    -Dtest=PolkitIntegrationTest -Dsurefire.failIfNoSpecifiedTests=false >"$WORK/mvn.log" 2>&1
+    -Dtest=PolkitIntegrationTest -Dsurefire.failIfNoSpecifiedTests=false -Dsurefire.exitTimeout=120 \
+    >"$WORK/mvn.log" 2>&1
 result=$?
 set -e
 
@@ -160,6 +161,9 @@ if [ "$result" -ne 0 ]; then
     tail -n 60 "$WORK/mvn.log" >&2
     log "polkitd log:"
     cat "$WORK/polkitd.log" >&2
+    for report in "$ROOT"/host/target/surefire-reports/*PolkitIntegrationTest*.txt; do
+        [ -f "$report" ] && { log "$report:"; tail -n 80 "$report" >&2; }
+    done
     die "PolkitIntegrationTest failed"
 fi
 grep -q 'Tests run: [1-9][0-9]*, Failures: 0, Errors: 0, Skipped: 0' "$WORK/mvn.log" \

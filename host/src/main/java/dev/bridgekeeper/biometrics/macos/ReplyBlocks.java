@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * valid until the reply fired: every live block is held strongly in a static registry and removed
  * when its reply runs. One static callback serves all blocks (JNA holds callbacks only weakly, so
  * it is a static field); the block's address tells which reply to run.
+ *
+ * <p>The layout and the callback are tested on every OS (ReplyBlocksTest). Unverified on hardware
+ * as a reply of LocalAuthentication: written against the documented block ABI; run
+ * docs/biometrics-manual-test.md on a real macOS machine.
  */
 final class ReplyBlocks {
     private static final Logger LOG = LoggerFactory.getLogger(ReplyBlocks.class);

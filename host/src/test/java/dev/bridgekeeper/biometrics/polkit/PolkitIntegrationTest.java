@@ -78,7 +78,12 @@ class PolkitIntegrationTest {
     }
 
     @AfterAll
-    static void writeSummary() throws IOException {
+    static void writeSummary() throws IOException, InterruptedException {
+        // Nothing this test started may outlive it (probe JVMs, script, pkttyagent, its helper).
+        for (ProcessHandle child : ProcessHandle.current().descendants().collect(Collectors.toList())) {
+            child.destroyForcibly();
+            child.onExit().join();
+        }
         if (scratch != null) {
             Files.write(scratch.resolve("summary.txt"), SUMMARY, StandardCharsets.UTF_8);
         }
