@@ -22,6 +22,7 @@ public final class Main {
             "  pairings list|approve CODE|reject CODE|revoke ID",
             "                        manage pairings of a running agent",
             "  lock | unlock         lock or unlock the running agent's key vault",
+            "  status                what the running agent is doing (connections, pairings, lock)",
             "  demo                  pair and unlock through a real host process, printing a transcript",
             "  echo-agent [--socket P]",
             "                        a tiny agent that echoes frames (for trying the host by hand)",
@@ -47,6 +48,16 @@ public final class Main {
         switch (args[0]) {
             case "host":
                 return dev.bridgekeeper.host.HostMain.run(rest);
+            case "agent":
+                return AgentCommand.run(rest);
+            case "pairings":
+                return AdminCommands.pairings(rest);
+            case "lock":
+                return AdminCommands.lock(rest, true);
+            case "unlock":
+                return AdminCommands.lock(rest, false);
+            case "status":
+                return AdminCommands.status(rest);
             case "demo":
                 return DemoCommand.run(rest);
             case "echo-agent":

@@ -112,6 +112,13 @@ final class InitiatorSession extends NoiseSession {
                 io.ready(new PeerIdentity(peerName, PairingRecord.fingerprintOf(remoteStaticKey)));
                 p.listener.ready(peerName, peerVersion);
                 return;
+            case "pairing.revoked":
+                if (state != State.READY) {
+                    break;
+                }
+                // The desktop closes the connection next; pairing again needs the user.
+                p.listener.failed("pairing_revoked", "the desktop revoked this extension's pairing");
+                return;
             default:
                 break;
         }

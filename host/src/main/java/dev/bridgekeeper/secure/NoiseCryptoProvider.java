@@ -49,6 +49,8 @@ public final class NoiseCryptoProvider implements CryptoProvider {
     final java.util.function.Supplier<KeyPair> ephemeralKeys;
     final ObjectMapper json = new ObjectMapper();
     private final boolean responder;
+    /** Live responder sessions, so a revoked pairing can be told and disconnected. */
+    final java.util.Set<ResponderSession> liveSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private NoiseCryptoProvider(Builder b) {
         this.responder = b.responder;
@@ -91,6 +93,23 @@ public final class NoiseCryptoProvider implements CryptoProvider {
         return s;
     }
 
+    /**
+     * Tells every live session of the extension with this key fingerprint that its pairing was
+     * revoked ({@code pairing.revoked}, PROTOCOL.md §6) and closes it. Remove the pairing from
+     * the store first, or the extension would be recognised again on its next handshake.
+     *
+     * @return how many connections were closed
+     */
+    public int revoke(String keyFingerprint) {
+        int n = 0;
+        for (ResponderSession s : liveSessions) {
+            if (s.revokeIfKey(keyFingerprint)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The prologue both sides mix in: binds the handshake to the caller id the browser vouched for. */
     static byte[] prologue(String callerId) {
         return ("bridgekeeper/" + Version.PROTOCOL + " " + callerId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -120,6 +139,8 @@ public final class NoiseCryptoProvider implements CryptoProvider {
     /** Configures a provider; see {@link #responder} and {@link #initiator}. */
     public static final class Builder {
         private final boolean responder;
+    /** Live responder sessions, so a revoked pairing can be told and disconnected. */
+    final java.util.Set<ResponderSession> liveSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final KeyPair identity;
         private String name = "Bridgekeeper";
         private String version = Version.VERSION;

@@ -30,6 +30,25 @@ final class ResponderSession extends NoiseSession {
 
     ResponderSession(NoiseCryptoProvider p, CryptoProvider.SessionIo io) {
         super(p, io, false, io.info().callerId());
+        p.liveSessions.add(this);
+    }
+
+    /** If this session's peer has this key fingerprint: {@code pairing.revoked}, then close. */
+    boolean revokeIfKey(String keyFingerprint) {
+        synchronized (lock) {
+            if (isClosed() || remoteStaticKey == null
+                    || !PairingRecord.fingerprintOf(remoteStaticKey).equals(keyFingerprint)) {
+                return false;
+            }
+            log.info("connection {}: pairing revoked; disconnecting", id());
+            if (state == State.READY) {
+                sendIpc("pairing.revoked", p.json.createObjectNode());
+            }
+            state = State.DONE;
+            close();
+            io.close();
+            return true;
+        }
     }
 
     @Override
@@ -179,6 +198,7 @@ final class ResponderSession extends NoiseSession {
 
     @Override
     void onClose() {
+        p.liveSessions.remove(this);
         if (pairingDeadline != null) {
             pairingDeadline.cancel(false);
         }
