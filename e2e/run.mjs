@@ -1,0 +1,409 @@
+// End-to-end scenarios of the sample extension in real browsers with the real host and agent.
+//
+// Normally started by scripts/e2e.sh, which prepares the machine (packages, builds, a test
+// user, a private system bus with polkitd) and runs this as that user. It can also run on its
+// own as any user: BK_E2E_WORK=<empty folder> node e2e/run.mjs (then with the `none`
+// authenticator unless BK_E2E_AUTHENTICATOR=polkit and polkit is set up for this user).
+//
+// Environment:
+//   BK_E2E_WORK           work folder (home, profiles, logs, screenshots); required
+//   BK_E2E_AUTHENTICATOR  polkit (a real polkitd says yes for this user) or none (default)
+//   BK_E2E_ONLY           run only scenarios whose name contains this text
+//   BK_E2E_CHROMIUM, BK_E2E_FIREFOX  browser executables (/usr/bin/chromium, /usr/bin/firefox-esr)
+//
+// Prints one line per scenario (PASS/FAIL name (seconds): reason), then "N passed, M failed";
+// exits 1 when any scenario failed. Every process it starts is stopped by its pid at the end.
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent } from './lib/agent.mjs';
+import { CHROMIUM_EXTENSION_ID, launchChromium } from './lib/chromium.mjs';
+import { FIREFOX_ADDON_ID, launchFirefox } from './lib/firefox.mjs';
+import { check, killAllTracked, run, tail, waitUntil } from './lib/util.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = process.env.BK_E2E_WORK;
+if (!WORK) {
+  console.error('run.mjs: set BK_E2E_WORK to an empty folder this user can write (scripts/e2e.sh does)');
+  process.exit(2);
+}
+const AUTHENTICATOR = process.env.BK_E2E_AUTHENTICATOR === 'polkit' ? 'polkit' : 'none';
+const ONLY = process.env.BK_E2E_ONLY ?? '';
+const CHROMIUM = process.env.BK_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const FIREFOX = process.env.BK_E2E_FIREFOX ?? '/usr/bin/firefox-esr';
+const CHROMIUM_CALLER = `chrome-extension://${CHROMIUM_EXTENSION_ID}/`;
+const FIREFOX_CALLER = `moz-extension:${FIREFOX_ADDON_ID}`;
+const EXTENSION_NAME = 'Bridgekeeper Sample';
+const USER = process.env.USER ?? process.env.LOGNAME ?? '';
+
+const dirs = {
+  home: path.join(WORK, 'home'),
+  tmp: path.join(WORK, 'tmp'),
+  logs: path.join(WORK, 'logs'),
+  shots: path.join(WORK, 'artifacts'),
+  agentData: path.join(WORK, 'agent-data'),
+  firefoxProfile: path.join(WORK, 'firefox-profile'),
+};
+for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+// Playwright and Node put their temporary files under TMPDIR; /tmp may not be usable.
+process.env.TMPDIR = dirs.tmp;
+
+// Browsers, hosts, the agent and the CLI all get this environment: a home of their own, and the
+// agent's socket (the host finds it through BRIDGEKEEPER_SOCKET, as SocketPaths documents).
+const SOCKET = path.join(WORK, 'agent.sock');
+const env = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: dirs.home,
+  TMPDIR: dirs.tmp,
+  USER,
+  LANG: 'C.UTF-8',
+  BRIDGEKEEPER_SOCKET: SOCKET,
+  ...(process.env.JAVA_HOME ? { JAVA_HOME: process.env.JAVA_HOME } : {}),
+  ...(process.env.DBUS_SYSTEM_BUS_ADDRESS ? { DBUS_SYSTEM_BUS_ADDRESS: process.env.DBUS_SYSTEM_BUS_ADDRESS } : {}),
+};
+const launcher = path.join(dirs.home, '.local/share/bridgekeeper/bin/bridgekeeper');
+const agent = new Agent({
+  launcher,
+  socket: SOCKET,
+  dataDir: dirs.agentData,
+  allow: [CHROMIUM_CALLER, FIREFOX_CALLER],
+  authenticator: AUTHENTICATOR,
+  env,
+  logFile: path.join(dirs.logs, 'agent.log'),
+});
+const shot = (name) => path.join(dirs.shots, `${name}.png`);
+
+// ---------------------------------------------------------------------------------------------
+// Shared steps
+
+/** Waits for the Chromium background to report a state matching `predicate`. */
+function chromiumState(browser, predicate, what, timeoutMs) {
+  return waitUntil(async () => {
+    const state = await browser.state();
+    return predicate(state) ? state : null;
+  }, { what: `Chromium: ${what}`, timeoutMs });
+}
+
+/** Waits for the popup (either browser) to show something matching `predicate`. */
+function popupShows(browser, predicate, what, timeoutMs) {
+  return waitUntil(async () => {
+    const popup = await browser.readPopup();
+    return predicate(popup) ? popup : null;
+  }, { what: `the popup to show ${what}`, timeoutMs });
+}
+
+/** The one pending request for `callerId`, once the agent lists it. */
+function pendingRequest(callerId) {
+  return waitUntil(async () => {
+    const list = await agent.pairings();
+    const mine = list.pending.filter((p) => p.callerId === callerId);
+    check(mine.length <= 1, `more than one pending request for ${callerId}: ${JSON.stringify(mine)}`);
+    return mine[0];
+  }, { what: `the agent to list a pairing request from ${callerId}`, timeoutMs: 20_000, intervalMs: 300 });
+}
+
+async function pairingsOf(callerId) {
+  return (await agent.pairings()).pairings.filter((p) => p.callerId === callerId);
+}
+
+const UNLOCKED_TEXT = /^Unlocked: key received \(32 bytes\) for (\S+)$/;
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios, in order; each names the scenarios it needs.
+
+const ctx = { chromium: null, firefox: null };
+
+const scenarios = [
+  {
+    name: 'install: install.sh puts the launcher and both browsers\' manifests into a fresh HOME',
+    async run() {
+      const result = await run('bash', [path.join(REPO, 'installer/install.sh'), '--browser', 'chromium', '--browser', 'firefox',
+        '--no-cds', '--jar', path.join(REPO, 'host/target/bridgekeeper.jar')], { env, timeoutMs: 120_000 });
+      check(result.code === 0, `install.sh failed (${result.code}):\n${tail(result.stderr + result.stdout)}`);
+      check(/chromium: .*\/\.config\/chromium\/NativeMessagingHosts\/dev\.bridgekeeper\.host\.json/.test(result.stdout),
+        `install.sh did not install the Chromium manifest:\n${result.stdout}`);
+      check(/firefox: .*\/\.mozilla\/native-messaging-hosts\/dev\.bridgekeeper\.host\.json/.test(result.stdout),
+        `install.sh did not install the Firefox manifest:\n${result.stdout}`);
+    },
+  },
+  {
+    name: 'chromium: desktop not running is shown in plain words (desktop_unavailable)',
+    needs: ['install'],
+    async run() {
+      ctx.chromium = await launchChromium({
+        executable: CHROMIUM,
+        userDataDir: path.join(dirs.home, '.config/chromium'),
+        extensionDir: path.join(REPO, 'extension-sample/dist/chromium'),
+        env,
+        logFile: path.join(dirs.logs, 'chromium.log'),
+      });
+      const state = await chromiumState(ctx.chromium, (s) => s.state === 'desktop_unavailable', 'desktop_unavailable', 20_000);
+      check(state.error?.code === 'desktop_unavailable', `error code ${state.error?.code}`);
+      check(state.headline === 'Desktop app not running', `headline "${state.headline}"`);
+      const popup = await popupShows(ctx.chromium, (p) => p.state === 'desktop_unavailable', 'desktop_unavailable', 10_000);
+      check(popup.headline === 'Desktop app not running', `popup headline "${popup.headline}"`);
+      check(/isn't running/.test(popup.detail), `popup detail "${popup.detail}"`);
+      check(popup.retryButton === 'Try again', `retry button: ${popup.retryButton}`);
+      await ctx.chromium.screenshot(shot('chromium-1-desktop-unavailable'));
+    },
+  },
+  {
+    name: 'chromium: agent starts, pairing approved with `pairings approve CODE`',
+    needs: ['chromium: desktop not running'],
+    async run() {
+      await agent.start();
+      const state = await chromiumState(ctx.chromium, (s) => s.state === 'pairing' && s.pairingCode,
+        'a pairing code (the host connects by itself when the agent appears)', 30_000);
+      const request = await pendingRequest(CHROMIUM_CALLER);
+      check(request.code === state.pairingCode.display,
+        `the agent shows code ${request.code}, the extension ${state.pairingCode.display}`);
+      check(request.name === EXTENSION_NAME, `the agent shows extension name "${request.name}"`);
+      const popup = await popupShows(ctx.chromium, (p) => p.pairingCode, 'the pairing code', 10_000);
+      check(popup.pairingCode === request.code, `popup code ${popup.pairingCode}`);
+      await ctx.chromium.screenshot(shot('chromium-2-pairing-code'));
+      await agent.approve(request.code);
+      const ready = await chromiumState(ctx.chromium, (s) => s.state === 'ready', 'ready after approval', 20_000);
+      check(ready.headline.startsWith('Paired with'), `headline "${ready.headline}"`);
+      check(ready.paired === true, 'not marked paired');
+      const stored = await pairingsOf(CHROMIUM_CALLER);
+      check(stored.length === 1 && stored[0].name === EXTENSION_NAME, `agent pairings: ${JSON.stringify(stored)}`);
+      check((await agent.pairings()).pending.length === 0, 'a request is still pending');
+    },
+  },
+  {
+    name: AUTHENTICATOR === 'polkit'
+      ? 'chromium: unlock through real polkit returns the 32-byte key'
+      : 'chromium: unlock with the none authenticator is refused as biometrics_unavailable',
+    needs: ['chromium: agent starts'],
+    async run() {
+      const state = await chromiumState(ctx.chromium, (s) => s.biometrics, 'biometric.status', 15_000);
+      if (AUTHENTICATOR === 'polkit') {
+        check(state.biometrics.status === 'available' && state.biometrics.method === 'polkit',
+          `biometric.status ${JSON.stringify(state.biometrics)}`);
+        const result = await ctx.chromium.debug('unlock');
+        const match = UNLOCKED_TEXT.exec(result.text ?? '');
+        check(result.state === 'done' && match, `unlock gave ${JSON.stringify(result)}`);
+        check(match[1] === USER, `key released for "${match[1]}", expected the agent's user "${USER}"`);
+      } else {
+        const result = await ctx.chromium.debug('unlock');
+        check(result.state === 'failed', `unlock gave ${JSON.stringify(result)}`);
+        // The background turns error.code biometrics_unavailable + data.status into these words.
+        check(result.text.startsWith(state.biometrics.text), `unlock text "${result.text}" vs status "${state.biometrics.text}"`);
+      }
+      const popup = await popupShows(ctx.chromium, (p) => p.unlockResult, 'the unlock result', 10_000);
+      check(popup.unlockResult === (await ctx.chromium.state()).unlock.text, `popup unlock text "${popup.unlockResult}"`);
+      await ctx.chromium.screenshot(shot('chromium-3-unlock'));
+    },
+  },
+  {
+    name: 'chromium: `bridgekeeper lock|unlock` arrive as desktop.locked / desktop.unlocked',
+    needs: ['chromium: agent starts'],
+    async run() {
+      await agent.cli('lock');
+      const locked = await chromiumState(ctx.chromium, (s) => s.events[0]?.topic === 'desktop.locked', 'desktop.locked', 15_000);
+      check(locked.desktopLock === 'locked', `desktopLock ${locked.desktopLock}`);
+      const refused = await ctx.chromium.debug('unlock');
+      check(refused.state === 'failed' && /locked/.test(refused.text), `unlock while locked gave ${JSON.stringify(refused)}`);
+      await agent.cli('unlock');
+      const unlocked = await chromiumState(ctx.chromium, (s) => s.events[0]?.topic === 'desktop.unlocked', 'desktop.unlocked', 15_000);
+      check(unlocked.desktopLock === 'unlocked', `desktopLock ${unlocked.desktopLock}`);
+      const popup = await popupShows(ctx.chromium, (p) => p.events.length >= 2, 'two events', 10_000);
+      check(/Desktop unlocked/.test(popup.events[0]) && /Desktop locked/.test(popup.events[1]), `popup events ${JSON.stringify(popup.events)}`);
+      await ctx.chromium.screenshot(shot('chromium-4-events'));
+    },
+  },
+  {
+    name: 'chromium: agent restart reconnects by itself without re-pairing',
+    needs: ['chromium: agent starts'],
+    async run() {
+      const before = await pairingsOf(CHROMIUM_CALLER);
+      check(before.length === 1, `expected one pairing, have ${JSON.stringify(before)}`);
+      const seen = new Set();
+      let watching = true;
+      const watcher = (async () => {
+        while (watching) {
+          try {
+            seen.add((await ctx.chromium.state()).state);
+          } catch {
+            // a poll may fail while the worker restarts; the next one counts
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
+      try {
+        await agent.stop();
+        await chromiumState(ctx.chromium, (s) => s.state === 'desktop_unavailable', 'desktop_unavailable after the agent stopped', 15_000);
+        await agent.start();
+        const ready = await chromiumState(ctx.chromium, (s) => s.state === 'ready', 'ready after the agent restarted', 30_000);
+        check(ready.pairingCode === null, 'a pairing code was shown');
+      } finally {
+        watching = false;
+        await watcher;
+      }
+      check(!seen.has('pairing'), `the extension went through pairing again (states seen: ${[...seen].join(', ')})`);
+      const after = await agent.pairings();
+      check(after.pending.length === 0, `the agent asked for pairing: ${JSON.stringify(after.pending)}`);
+      const mine = after.pairings.filter((p) => p.callerId === CHROMIUM_CALLER);
+      check(mine.length === 1 && mine[0].id === before[0].id, `pairings changed: ${JSON.stringify(mine)}`);
+      if (AUTHENTICATOR === 'polkit') {
+        const result = await ctx.chromium.debug('unlock');
+        check(result.state === 'done' && UNLOCKED_TEXT.test(result.text), `unlock after restart gave ${JSON.stringify(result)}`);
+      }
+    },
+  },
+  {
+    name: 'chromium: `pairings revoke ID` forces re-pairing',
+    needs: ['chromium: agent starts'],
+    async run() {
+      const [old] = await pairingsOf(CHROMIUM_CALLER);
+      check(old, 'no pairing to revoke');
+      await agent.revoke(old.id);
+      const revoked = await chromiumState(ctx.chromium, (s) => s.state === 'failed', 'the revoked state', 15_000);
+      check(revoked.error?.code === 'pairing_revoked', `error ${JSON.stringify(revoked.error)}`);
+      check(revoked.headline === 'Unpaired', `headline "${revoked.headline}"`);
+      check(revoked.events.some((e) => e.topic === 'pairing.revoked'), 'no pairing.revoked event');
+      const popup = await popupShows(ctx.chromium, (p) => p.state === 'failed', 'the revoked state', 10_000);
+      check(popup.retryButton === 'Pair again', `button "${popup.retryButton}"`);
+      await ctx.chromium.screenshot(shot('chromium-5-revoked'));
+      check((await agent.pairings()).pending.length === 0, 'the extension asked to pair again without the user');
+
+      await ctx.chromium.click('retry'); // what the user does: "Pair again"
+      const state = await chromiumState(ctx.chromium, (s) => s.state === 'pairing' && s.pairingCode, 'a new pairing code', 20_000);
+      const request = await pendingRequest(CHROMIUM_CALLER);
+      check(request.code === state.pairingCode.display, `codes differ: ${request.code} / ${state.pairingCode.display}`);
+      await agent.approve(request.code);
+      await chromiumState(ctx.chromium, (s) => s.state === 'ready', 'ready after re-pairing', 20_000);
+      const now = await pairingsOf(CHROMIUM_CALLER);
+      check(now.length === 1 && now[0].id !== old.id, `pairings after re-pairing: ${JSON.stringify(now)}`);
+    },
+  },
+  {
+    name: 'firefox: desktop not running is shown in plain words (desktop_unavailable)',
+    needs: ['install'],
+    async before() {
+      // Firefox starts against a stopped agent; Chromium is done by now.
+      await ctx.chromium?.close();
+      ctx.chromium = null;
+      await agent.stop();
+    },
+    async run() {
+      ctx.firefox = await launchFirefox({
+        executable: FIREFOX,
+        profileDir: dirs.firefoxProfile,
+        extensionDir: path.join(REPO, 'extension-sample/dist/firefox'),
+        env,
+        logFile: path.join(dirs.logs, 'firefox.log'),
+      });
+      const popup = await popupShows(ctx.firefox, (p) => p.state === 'desktop_unavailable', 'desktop_unavailable', 30_000);
+      check(popup.headline === 'Desktop app not running', `popup headline "${popup.headline}"`);
+      check(/isn't running/.test(popup.detail), `popup detail "${popup.detail}"`);
+      await ctx.firefox.screenshot(shot('firefox-1-desktop-unavailable'));
+    },
+  },
+  {
+    name: 'firefox: agent starts, pairing approved with `pairings approve CODE`',
+    needs: ['firefox: desktop not running'],
+    async run() {
+      await agent.start();
+      const popup = await popupShows(ctx.firefox, (p) => p.state === 'pairing' && p.pairingCode, 'a pairing code', 30_000);
+      const request = await pendingRequest(FIREFOX_CALLER);
+      check(request.code === popup.pairingCode, `the agent shows ${request.code}, Firefox ${popup.pairingCode}`);
+      await ctx.firefox.screenshot(shot('firefox-2-pairing-code'));
+      await agent.approve(request.code);
+      const ready = await popupShows(ctx.firefox, (p) => p.state === 'ready', 'ready', 20_000);
+      check(ready.headline.startsWith('Paired with'), `headline "${ready.headline}"`);
+      check((await pairingsOf(FIREFOX_CALLER)).length === 1, 'the agent did not store the Firefox pairing');
+    },
+  },
+  {
+    name: AUTHENTICATOR === 'polkit'
+      ? 'firefox: unlock through real polkit returns the 32-byte key'
+      : 'firefox: unlock with the none authenticator is refused as biometrics_unavailable',
+    needs: ['firefox: agent starts'],
+    async run() {
+      const status = await popupShows(ctx.firefox, (p) => p.session && p.biometrics !== 'Checking…', 'biometric status', 15_000);
+      await ctx.firefox.click('unlock');
+      const popup = await popupShows(ctx.firefox, (p) => p.unlockState === 'done' || p.unlockState === 'failed', 'the unlock result', 30_000);
+      if (AUTHENTICATOR === 'polkit') {
+        check(status.biometrics.startsWith('Biometric unlock is available'), `biometrics "${status.biometrics}"`);
+        const match = UNLOCKED_TEXT.exec(popup.unlockResult);
+        check(popup.unlockState === 'done' && match && match[1] === USER, `unlock result "${popup.unlockResult}"`);
+      } else {
+        check(popup.unlockState === 'failed' && popup.unlockResult.startsWith(status.biometrics.split(':')[0]),
+          `unlock result "${popup.unlockResult}" (status "${status.biometrics}")`);
+      }
+      await ctx.firefox.screenshot(shot('firefox-3-unlock'));
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Runner
+
+const results = [];
+const failed = new Set();
+
+async function runAll() {
+  for (const scenario of scenarios) {
+    if (ONLY && !scenario.name.includes(ONLY) && !scenario.name.startsWith('install')) continue;
+    const started = Date.now();
+    const blocked = (scenario.needs ?? []).filter((need) => [...failed].some((f) => f.startsWith(need)));
+    let error = null;
+    if (blocked.length) {
+      error = new Error(`not run: needs "${blocked.join('", "')}", which failed`);
+    } else {
+      try {
+        await scenario.before?.();
+        await scenario.run();
+      } catch (caught) {
+        error = caught;
+      }
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (error) failed.add(scenario.name);
+    results.push({ name: scenario.name, ok: !error, seconds, error: error?.message });
+    const line = `${error ? 'FAIL' : 'PASS'}  ${scenario.name} (${seconds} s)`;
+    console.log(error ? `${line}\n      ${error.message.split('\n').join('\n      ')}` : line);
+  }
+}
+
+async function shutdown() {
+  for (const browser of [ctx.chromium, ctx.firefox]) {
+    try {
+      await browser?.close();
+    } catch {
+      // stopped below by pid
+    }
+  }
+  await agent.stop().catch(() => {});
+  killAllTracked();
+}
+
+const watchdog = setTimeout(() => {
+  console.log('FAIL  the whole run took longer than 8 minutes; stopping');
+  killAllTracked();
+  process.exit(1);
+}, 8 * 60_000);
+
+process.on('SIGTERM', () => {
+  killAllTracked();
+  process.exit(143);
+});
+
+try {
+  console.log(`e2e: authenticator ${AUTHENTICATOR}, user ${USER}, work folder ${WORK}`);
+  await runAll();
+} finally {
+  await shutdown();
+  clearTimeout(watchdog);
+}
+if (failed.size) {
+  console.log(`\nlogs: ${dirs.logs} (agent.log, chromium.log, firefox.log)`);
+  for (const file of ['agent.log']) {
+    console.log(`--- tail of ${file}\n${tail(agent.log(), 20)}`);
+  }
+}
+const passed = results.filter((r) => r.ok).length;
+console.log(`\n${passed} passed, ${results.length - passed} failed`);
+process.exit(failed.size ? 1 : 0);
