@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need, idempotently (a second run changes nothing):
-#   - Debian packages: chromium, firefox-esr, and for the real polkit unlock polkitd,
-#     libpolkit-gobject-1-0, dbus-daemon, util-linux (setpriv), procps (pgrep); apt-get runs only when
-#     something is missing, and only as root;
+#   - Debian packages: chromium, firefox-esr, and as root (for the real polkit unlock) polkitd,
+#     libpolkit-gobject-1-0, dbus-daemon, util-linux (setpriv), procps (pgrep); apt-get runs only
+#     when something is missing, and only as root;
 #   - e2e/node_modules: playwright-core at the version pinned in e2e/package-lock.json (npm ci),
 #     used only as a DevTools-protocol client. It never downloads browsers
 #     (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1); the tests use /usr/bin/chromium.
@@ -24,11 +24,14 @@ command -v java >/dev/null || [ -n "${JAVA_HOME:-}" ] || die "a JDK 17 or newer 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v firefox-esr >/dev/null || missing+=(firefox-esr)
-[ -x /usr/lib/polkit-1/polkitd ] && command -v pkaction >/dev/null || missing+=(polkitd)
-ldconfig -p | grep -q 'libpolkit-gobject-1\.so\.0' || missing+=(libpolkit-gobject-1-0)
-command -v dbus-daemon >/dev/null || missing+=(dbus-daemon)
-command -v setpriv >/dev/null || missing+=(util-linux)
-command -v pgrep >/dev/null || missing+=(procps)
+# The real polkit unlock runs only as root (scripts/e2e.sh); other users need just the browsers.
+if [ "$(id -u)" -eq 0 ]; then
+    [ -x /usr/lib/polkit-1/polkitd ] && command -v pkaction >/dev/null || missing+=(polkitd)
+    "$(command -v ldconfig || echo /sbin/ldconfig)" -p | grep -q 'libpolkit-gobject-1\.so\.0' || missing+=(libpolkit-gobject-1-0)
+    command -v dbus-daemon >/dev/null || missing+=(dbus-daemon)
+    command -v setpriv >/dev/null || missing+=(util-linux)
+    command -v pgrep >/dev/null || missing+=(procps)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
         die "missing packages: ${missing[*]}; run this as root, or: sudo apt-get install ${missing[*]}"

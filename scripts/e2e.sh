@@ -172,8 +172,8 @@ set -e
 # ---- 5. keep the screenshots and logs --------------------------------------------------------------
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
-cp -a "$STAGE/work/artifacts/." "$ARTIFACTS/" 2>/dev/null || true
-cp -a "$STAGE/work/logs" "$ARTIFACTS/logs" 2>/dev/null || true
+cp -R "$STAGE/work/artifacts/." "$ARTIFACTS/" 2>/dev/null || true
+cp -R "$STAGE/work/logs" "$ARTIFACTS/logs" 2>/dev/null || true
 [ -f "$WORK/polkitd.log" ] && cp "$WORK/polkitd.log" "$ARTIFACTS/logs/"
 log "screenshots and logs: $ARTIFACTS"
 exit "$status"
