@@ -84,7 +84,9 @@ public final class DesktopBridge implements AutoCloseable {
         NoiseCryptoProvider.Builder cb = NoiseCryptoProvider.responder(identity)
                 .identity(config.name, config.version)
                 .approver(pending.approver(config.approver))
-                .pairingTimeout(config.pairingTimeout);
+                .pairingTimeout(config.pairingTimeout)
+                .pairingLimiter(new dev.bridgekeeper.secure.RateLimiter(config.pairingsPerMinute,
+                        java.util.concurrent.TimeUnit.MINUTES.toNanos(1)));
         crypto = cb.build();
         AdminService admin = new AdminService(this);
         backend = new SocketBackend(config.socketPath, config.allowedCallers, config.name, admin::serve);
@@ -210,6 +212,7 @@ public final class DesktopBridge implements AutoCloseable {
         private Duration pairingTimeout = Duration.ofSeconds(120);
         private Duration promptTimeout = Duration.ofSeconds(60);
         private int promptsPerMinute = 10;
+        private int pairingsPerMinute = 5;
         private int maxMessageSize;
         private Runnable unlockRequest;
         private final List<ChannelRegistration<?>> channels = new ArrayList<>();
@@ -271,6 +274,12 @@ public final class DesktopBridge implements AutoCloseable {
         /** At most this many OS prompts a minute per user (default 10). */
         public Builder promptsPerMinute(int n) {
             this.promptsPerMinute = n;
+            return this;
+        }
+
+        /** At most this many first-contact pairings a minute, all connections together (default 5, PROTOCOL.md §5). */
+        public Builder pairingsPerMinute(int n) {
+            this.pairingsPerMinute = n;
             return this;
         }
 
