@@ -89,7 +89,10 @@ public final class DesktopBridge implements AutoCloseable {
                         java.util.concurrent.TimeUnit.MINUTES.toNanos(1)));
         crypto = cb.build();
         AdminService admin = new AdminService(this);
-        backend = new SocketBackend(config.socketPath, config.allowedCallers, config.name, admin::serve);
+        List<Path> sockets = new ArrayList<>();
+        sockets.add(config.socketPath);
+        sockets.addAll(config.extraSockets);
+        backend = new SocketBackend(sockets, config.allowedCallers, config.name, admin::serve);
         IpcClient.Builder ib = IpcClient.builder()
                 .backend(backend)
                 .cryptoProvider(crypto)
@@ -202,6 +205,7 @@ public final class DesktopBridge implements AutoCloseable {
     /** Configures a {@link DesktopBridge}. */
     public static final class Builder {
         private Path socketPath = SocketPaths.defaultPath();
+        private final List<Path> extraSockets = new ArrayList<>();
         private Path dataDirectory;
         private final Set<String> allowedCallers = new LinkedHashSet<>();
         private PairingApprover approver;
@@ -220,6 +224,15 @@ public final class DesktopBridge implements AutoCloseable {
         /** The socket (default: the per-user path of {@link SocketPaths}). */
         public Builder socketPath(Path p) {
             this.socketPath = Objects.requireNonNull(p);
+            return this;
+        }
+
+        /**
+         * Also listens here: for sandboxed browsers (Flatpak) that cannot see the main socket; the
+         * installer points their launcher at {@code ~/.var/app/<app>/data/bridgekeeper/agent.sock}.
+         */
+        public Builder alsoListenOn(Path p) {
+            this.extraSockets.add(Objects.requireNonNull(p));
             return this;
         }
 

@@ -283,6 +283,35 @@ class DesktopBridgeTest {
     }
 
     @Test
+    void aSandboxedBrowsersSocketReachesTheSameAgent() throws Exception {
+        java.nio.file.Path sandbox = h.tmp.resolve("flatpak/data/bridgekeeper");
+        java.nio.file.Files.createDirectories(sandbox);
+        h.start(b -> b.alsoListenOn(sandbox.resolve("agent.sock")));
+        dev.bridgekeeper.ipc.IpcClient client = dev.bridgekeeper.ipc.IpcClient.builder()
+                .backend(dev.bridgekeeper.transport.NativeHostBackend.direct(sandbox.resolve("agent.sock"), "chromium",
+                        AgentHarness.CALLER))
+                .cryptoProvider(dev.bridgekeeper.secure.NoiseCryptoProvider.initiator(
+                        KeyPair.generate(AgentHarness.RANDOM), AgentHarness.CALLER).build())
+                .sessionRepository(new dev.bridgekeeper.ipc.InMemorySessionRepository())
+                .build();
+        try (client) {
+            client.start();
+            client.whenReady(Endpoint.desktop()).get(30, SECONDS);
+            assertEquals("available", client.call(Endpoint.desktop(), "biometric.status", null).get(30, SECONDS)
+                    .path("status").asText());
+        }
+    }
+
+    @Test
+    void theReferenceAgentFindsTheSandboxSocketsTheInstallerMade() throws Exception {
+        java.nio.file.Path home = h.tmp.resolve("home");
+        java.nio.file.Files.createDirectories(home.resolve(".var/app/org.chromium.Chromium/data/bridgekeeper"));
+        java.nio.file.Files.createDirectories(home.resolve(".var/app/org.mozilla.firefox/cache"));
+        assertEquals(List.of(home.resolve(".var/app/org.chromium.Chromium/data/bridgekeeper/agent.sock")),
+                dev.bridgekeeper.cli.MainAccess.flatpakSockets(home));
+    }
+
+    @Test
     void aDifferentDesktopKeyIsRefusedByTheExtension() throws Exception {
         h.start();
         AgentHarness.Extension e = h.extension(AgentHarness.CALLER, KeyPair.generate(AgentHarness.RANDOM));

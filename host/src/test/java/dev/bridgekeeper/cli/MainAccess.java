@@ -11,6 +11,11 @@ public final class MainAccess {
     /** Exit code and output of one command. */
     public record Result(int code, String out, String err) {}
 
+    /** The Flatpak sockets the reference agent would also listen on for this home. */
+    public static java.util.List<java.nio.file.Path> flatpakSockets(java.nio.file.Path home) {
+        return AgentCommand.flatpakSockets(home);
+    }
+
     public static synchronized Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
