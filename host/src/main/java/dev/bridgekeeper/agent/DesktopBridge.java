@@ -84,10 +84,15 @@ public final class DesktopBridge implements AutoCloseable {
         NoiseCryptoProvider.Builder cb = NoiseCryptoProvider.responder(identity)
                 .identity(config.name, config.version)
                 .approver(pending.approver(config.approver))
-                .pairingTimeout(config.pairingTimeout);
+                .pairingTimeout(config.pairingTimeout)
+                .pairingLimiter(new dev.bridgekeeper.secure.RateLimiter(config.pairingsPerMinute,
+                        java.util.concurrent.TimeUnit.MINUTES.toNanos(1)));
         crypto = cb.build();
         AdminService admin = new AdminService(this);
-        backend = new SocketBackend(config.socketPath, config.allowedCallers, config.name, admin::serve);
+        List<Path> sockets = new ArrayList<>();
+        sockets.add(config.socketPath);
+        sockets.addAll(config.extraSockets);
+        backend = new SocketBackend(sockets, config.allowedCallers, config.name, admin::serve);
         IpcClient.Builder ib = IpcClient.builder()
                 .backend(backend)
                 .cryptoProvider(crypto)
@@ -200,6 +205,7 @@ public final class DesktopBridge implements AutoCloseable {
     /** Configures a {@link DesktopBridge}. */
     public static final class Builder {
         private Path socketPath = SocketPaths.defaultPath();
+        private final List<Path> extraSockets = new ArrayList<>();
         private Path dataDirectory;
         private final Set<String> allowedCallers = new LinkedHashSet<>();
         private PairingApprover approver;
@@ -210,6 +216,7 @@ public final class DesktopBridge implements AutoCloseable {
         private Duration pairingTimeout = Duration.ofSeconds(120);
         private Duration promptTimeout = Duration.ofSeconds(60);
         private int promptsPerMinute = 10;
+        private int pairingsPerMinute = 5;
         private int maxMessageSize;
         private Runnable unlockRequest;
         private final List<ChannelRegistration<?>> channels = new ArrayList<>();
@@ -217,6 +224,15 @@ public final class DesktopBridge implements AutoCloseable {
         /** The socket (default: the per-user path of {@link SocketPaths}). */
         public Builder socketPath(Path p) {
             this.socketPath = Objects.requireNonNull(p);
+            return this;
+        }
+
+        /**
+         * Also listens here: for sandboxed browsers (Flatpak) that cannot see the main socket; the
+         * installer points their launcher at {@code ~/.var/app/<app>/data/bridgekeeper/agent.sock}.
+         */
+        public Builder alsoListenOn(Path p) {
+            this.extraSockets.add(Objects.requireNonNull(p));
             return this;
         }
 
@@ -271,6 +287,12 @@ public final class DesktopBridge implements AutoCloseable {
         /** At most this many OS prompts a minute per user (default 10). */
         public Builder promptsPerMinute(int n) {
             this.promptsPerMinute = n;
+            return this;
+        }
+
+        /** At most this many first-contact pairings a minute, all connections together (default 5, PROTOCOL.md §5). */
+        public Builder pairingsPerMinute(int n) {
+            this.pairingsPerMinute = n;
             return this;
         }
 

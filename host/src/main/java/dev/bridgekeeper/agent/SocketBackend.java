@@ -17,6 +17,7 @@ import dev.bridgekeeper.transport.LocalSocketServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -46,7 +47,7 @@ final class SocketBackend implements CommunicationBackend {
     static final long HELLO_TIMEOUT_MS = 5000;
     private static final byte[] CLOSE = new byte[0];
 
-    private final Path socketPath;
+    private final List<Path> socketPaths;
     private final Set<String> allowedCallers;
     private final String desktopName;
     private final BiConsumer<LocalConnection, FrameChannel> adminHandler;
@@ -57,14 +58,18 @@ final class SocketBackend implements CommunicationBackend {
             .build());
     private final java.util.concurrent.ScheduledThreadPoolExecutor helloTimer = daemonTimer();
     private volatile Listener listener;
-    private volatile LocalSocketServer server;
+    private final List<LocalSocketServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Reading and writing frames of a connection that is not an IPC connection (admin). */
     record FrameChannel(FrameReader reader, FrameWriter writer) {}
 
-    SocketBackend(Path socketPath, Set<String> allowedCallers, String desktopName,
+    /**
+     * @param socketPaths the first is the agent's own socket; the others serve sandboxed browsers
+     *                    (Flatpak) that cannot see the first one
+     */
+    SocketBackend(List<Path> socketPaths, Set<String> allowedCallers, String desktopName,
             BiConsumer<LocalConnection, FrameChannel> adminHandler) {
-        this.socketPath = socketPath;
+        this.socketPaths = List.copyOf(socketPaths);
         this.allowedCallers = Set.copyOf(allowedCallers);
         this.desktopName = desktopName;
         this.adminHandler = adminHandler;
@@ -76,11 +81,20 @@ final class SocketBackend implements CommunicationBackend {
             throw new IllegalStateException("already started");
         }
         this.listener = listener;
-        this.server = LocalSocketServer.start(socketPath, this::serve);
+        servers.add(LocalSocketServer.start(socketPaths.get(0), this::serve));
+        for (Path extra : socketPaths.subList(1, socketPaths.size())) {
+            try {
+                servers.add(LocalSocketServer.start(extra, this::serve));
+            } catch (IOException e) {
+                // A sandbox socket is a convenience: the agent still serves everyone else.
+                log.warn("cannot also listen on {}: {}", extra, e.getMessage());
+            }
+        }
     }
 
+    /** The agent's own socket. */
     Path path() {
-        return server.path();
+        return servers.isEmpty() ? socketPaths.get(0) : servers.get(0).path();
     }
 
     /** What the host's hello said about a connection (for the browser window handle). */
@@ -230,8 +244,7 @@ final class SocketBackend implements CommunicationBackend {
     @Override
     public void close() {
         helloTimer.shutdownNow();
-        LocalSocketServer s = server;
-        if (s != null) {
+        for (LocalSocketServer s : servers) {
             s.close();
         }
         for (Conn c : connections.values()) {

@@ -77,6 +77,9 @@ final class AgentCommand {
                 .keyVault(vault)
                 .onUnlockRequest(() -> vault.unlock(user, demoKey));
         allowed.forEach(b::allowCaller);
+        for (Path sandbox : flatpakSockets(Path.of(System.getProperty("user.home")))) {
+            b.alsoListenOn(sandbox);
+        }
         DesktopBridge bridge = b.build();
         CountDownLatch stopped = new CountDownLatch(1);
         try {
@@ -144,6 +147,29 @@ final class AgentCommand {
         } catch (IOException e) {
             // The terminal went away; approvals still work through 'bridgekeeper pairings'.
         }
+    }
+
+    /**
+     * The sockets of Flatpak browsers the installer set up: a sandboxed browser cannot see the
+     * agent's main socket, so its launcher looks in its own {@code data/bridgekeeper} folder.
+     */
+    static List<Path> flatpakSockets(Path home) {
+        Path apps = home.resolve(".var").resolve("app");
+        List<Path> out = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(apps)) {
+            return out;
+        }
+        try (var dirs = java.nio.file.Files.list(apps)) {
+            for (Path app : dirs.sorted().toList()) {
+                Path dir = app.resolve("data").resolve("bridgekeeper");
+                if (java.nio.file.Files.isDirectory(dir)) {
+                    out.add(dir.resolve("agent.sock"));
+                }
+            }
+        } catch (IOException e) {
+            // No sandboxed browsers to serve.
+        }
+        return out;
     }
 
     /** Where the reference agent keeps its identity and pairings on this OS. */

@@ -54,7 +54,11 @@ final class DemoCommand {
         Path dir = null;
         try {
             dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "bk-demo");
-            Path socket = Path.of("/tmp").resolve(dir.getFileName() + ".sock");
+            // The demo's own private directory; a Unix socket path must stay short, hence the fallback.
+            Path socket = dir.resolve("agent.sock");
+            if (socket.toString().length() > 100) {
+                socket = Files.createTempDirectory(Path.of("/tmp"), "bk").resolve("agent.sock");
+            }
             out.println("== Bridgekeeper demo ==");
             CompletableFuture<String> extensionCode = new CompletableFuture<>();
             KeyVault vault = new KeyVault();

@@ -41,6 +41,8 @@ import java.util.function.IntConsumer;
 public final class HostRelay {
     /** How long to wait on the directory watch before checking the socket anyway. */
     private static final long WATCH_FALLBACK_MS = isLinux() ? 2000 : 500;
+    /** Longest wait for the first status when stdin ends during start-up (a loaded machine is slow). */
+    private static final long FIRST_STATUS_WAIT_MS = 1000;
 
     private final CallerId caller;
     private final Path socketPath;
@@ -289,10 +291,11 @@ public final class HostRelay {
         } catch (IOException e) {
             code = 0; // stdin broke: the browser went away.
         }
-        // A browser (or `doctor`) that closes stdin at once still gets the first status, if it
-        // comes quickly: the exit stays within 100 ms of EOF either way.
+        // A caller that closes stdin at once (the doctor's launch check, the installer's CDS
+        // training run) still gets the first status. This waits only when EOF beats the first
+        // connection attempt, i.e. during start-up; an EOF later exits at once.
         try {
-            firstStatus.await(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            firstStatus.await(FIRST_STATUS_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -32,7 +32,11 @@ public final class AtomicFiles {
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Creates {@code dir} 0700 if needed, or checks an existing one is ours and makes it 0700. */
+    /**
+     * Creates {@code dir} 0700 if needed, or checks an existing one: it must be ours and closed to
+     * group and others. An existing directory is never re-moded (it might be a shared one); a
+     * loose one is refused with the command that fixes it.
+     */
     public static void ensurePrivateDirectory(Path dir) throws IOException {
         if (!isPosix()) {
             Files.createDirectories(dir);
@@ -61,8 +65,13 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(probe);
         }
-        if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(DIR_MODE)) {
-            Files.setPosixFilePermissions(dir, DIR_MODE);
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+        for (PosixFilePermission p : mode) {
+            if (p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_")) {
+                throw new IOException("data directory " + dir + " is open to other users (mode "
+                        + PosixFilePermissions.toString(mode) + "); keys and pairings need a private one: "
+                        + "run 'chmod 700 " + dir + "' or choose another directory");
+            }
         }
     }
 

@@ -97,7 +97,12 @@ public final class LocalSocketServer implements AutoCloseable {
         return path;
     }
 
-    /** Creates the socket directory 0700, or checks that an existing one is ours and private. */
+    /**
+     * Creates the socket directory 0700, or checks an existing one. An existing directory is never
+     * re-moded (it may be a shared one such as /tmp): it must be ours, or a sticky directory where
+     * others cannot remove our socket. Either way the socket itself is 0600 and every peer's OS
+     * user is checked, which is what keeps other users out.
+     */
     private static UserPrincipal prepareDirectory(Path dir) throws IOException {
         if (!isPosix()) {
             Files.createDirectories(dir);
@@ -116,15 +121,22 @@ public final class LocalSocketServer implements AutoCloseable {
         }
         UserPrincipal dirOwner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
         UserPrincipal me = processUser(dir);
-        if (me != null && !dirOwner.equals(me)) {
+        if (!dirOwner.equals(me) && !isSticky(dir)) {
             throw new IOException("socket directory " + dir + " belongs to " + dirOwner.getName()
                     + ", not to this user; refusing to use it (another user may be squatting the path)");
         }
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-        if (!mode.equals(DIR_MODE)) {
-            Files.setPosixFilePermissions(dir, DIR_MODE);
+        if (dirOwner.equals(me) && !mode.equals(DIR_MODE)) {
+            log.info("socket directory {} is mode {}, not 0700; the socket itself is 0600", dir,
+                    PosixFilePermissions.toString(mode));
         }
-        return dirOwner;
+        return me;
+    }
+
+    /** A directory with the sticky bit (like /tmp): only a file's owner may remove it. */
+    private static boolean isSticky(Path dir) throws IOException {
+        Object mode = Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return mode instanceof Integer m && (m & 01000) != 0;
     }
 
     /** This process's effective user: the owner of a file it creates. */

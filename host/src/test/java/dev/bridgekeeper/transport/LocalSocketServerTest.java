@@ -51,12 +51,16 @@ class LocalSocketServerTest {
     }
 
     @Test
-    void aLooseDirectoryOfOursIsTightened() throws IOException {
-        Path dir = tmp.resolve("loose");
-        Files.createDirectory(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (LocalSocketServer s = LocalSocketServer.start(dir.resolve("a.sock"), LocalConnection::close)) {
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    void anExistingSharedDirectoryIsUsedButNeverReModed() throws IOException {
+        // A sticky, world-writable directory like /tmp: the socket (0600) and the peer check protect.
+        Path shared = tmp.resolve("shared");
+        Files.createDirectory(shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        try (LocalSocketServer s = LocalSocketServer.start(shared.resolve("a.sock"), LocalConnection::close)) {
+            assertEquals(01777, ((Integer) Files.getAttribute(shared, "unix:mode")) & 07777, "mode untouched");
+            assertEquals("rw-------", PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(shared.resolve("a.sock"))));
         }
     }
 
@@ -148,8 +152,7 @@ class LocalSocketServerTest {
     private Path copyClassesForOtherUser() throws IOException {
         Path dest = tmp.resolve("classes");
         for (String root : List.of(System.getProperty("bridgekeeper.classes"),
-                Path.of(LocalSocketServerTest.class.getProtectionDomain().getCodeSource().getLocation().getPath())
-                        .toString())) {
+                System.getProperty("bridgekeeper.testClasses"))) {
             Path src = Path.of(root);
             try (var walk = Files.walk(src)) {
                 for (Path f : walk.toList()) {

@@ -72,7 +72,8 @@ public final class PolkitAuthenticator implements Authenticator {
      * @param loader   loads the binding ({@code JnaPolkitPort::load} for real)
      */
     public PolkitAuthenticator(Platform platform, NativeBinding.Loader<PolkitPort> loader) {
-        this(platform, loader, ACTION_ID, installCommand(), DEFAULT_STATUS_TIMEOUT);
+        this(platform, loader, ACTION_ID, "install it with 'installer/install.sh --polkit', or run: "
+                + installCommand(), DEFAULT_STATUS_TIMEOUT);
     }
 
     /**
