@@ -93,7 +93,7 @@ function actionsFor(snapshot) {
 
 const BIOMETRIC_STATUS_WORDS = {
   available: 'Biometric unlock is available',
-  desktop_locked: 'The computer is locked',
+  desktop_locked: 'The desktop app is locked',
   setup_needed: 'Biometric unlock needs a one-time setup on the desktop',
   hardware_unavailable: 'No fingerprint reader or camera is available',
   platform_unsupported: 'This computer does not support biometric unlock',
@@ -193,7 +193,9 @@ async function unlock() {
 async function refreshBiometricStatus() {
   try {
     const result = await client.call('biometric.status', {});
-    local.biometrics = { status: result?.status, method: result?.method, ...(result?.detail ? { detail: result.detail } : {}) };
+    // The desktop's detail is for fixing a problem; when unlock works, the headline says enough.
+    const showDetail = result?.detail && result?.status !== 'available';
+    local.biometrics = { status: result?.status, method: result?.method, ...(showDetail ? { detail: result.detail } : {}) };
   } catch (error) {
     local.biometrics = null;
     console.info(`[bridgekeeper] biometric.status failed: ${error?.code}`);
@@ -208,8 +210,11 @@ function recordEvent(topic) {
 }
 
 client.on('*', ({ topic }) => {
-  if (topic === 'desktop.locked') local.desktopLock = 'locked';
-  if (topic === 'desktop.unlocked') local.desktopLock = 'unlocked';
+  if (topic === 'desktop.locked' || topic === 'desktop.unlocked') {
+    local.desktopLock = topic === 'desktop.locked' ? 'locked' : 'unlocked';
+    local.unlock = null; // An earlier unlock result no longer describes the desktop.
+    refreshBiometricStatus();
+  }
   recordEvent(topic);
   broadcast();
 });

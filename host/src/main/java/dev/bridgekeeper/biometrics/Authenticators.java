@@ -52,9 +52,11 @@ public final class Authenticators {
             case TouchIdAuthenticator.METHOD:
                 return new TouchIdAuthenticator(platform, loaders.touchId());
             case NoAuthenticator.METHOD:
-                return new NoAuthenticator(platform == Platform.OTHER
-                        ? "no biometric method is supported on " + System.getProperty("os.name", "this system")
-                        : "biometric unlock is turned off");
+                // 'none' chosen on a platform that has a method means someone turned it off.
+                return platform == Platform.OTHER
+                        ? new NoAuthenticator("no biometric method is supported on "
+                                + System.getProperty("os.name", "this system"))
+                        : new NoAuthenticator(Availability.NOT_ENABLED, "biometric unlock is turned off on this desktop");
             default:
                 throw new IllegalArgumentException("unknown authenticator '" + printable(name) + "', expected one of "
                         + String.join(", ", NAMES));

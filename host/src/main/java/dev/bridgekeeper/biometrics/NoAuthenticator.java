@@ -7,10 +7,21 @@ import java.util.concurrent.CompletableFuture;
 public final class NoAuthenticator implements Authenticator {
     public static final String METHOD = "none";
 
+    private final Availability availability;
     private final String detail;
 
-    /** @param detail why there is no method (shown to the user), e.g. "biometric unlock is turned off" */
+    /** No method because this platform has none ({@code platform_unsupported}). */
     public NoAuthenticator(String detail) {
+        this(Availability.PLATFORM_UNSUPPORTED, detail);
+    }
+
+    /**
+     * @param availability why there is no method: {@code PLATFORM_UNSUPPORTED}, or {@code NOT_ENABLED}
+     *                     when whoever runs the desktop chose none
+     * @param detail       the same in words, shown to the user
+     */
+    public NoAuthenticator(Availability availability, String detail) {
+        this.availability = Objects.requireNonNull(availability, "availability");
         this.detail = Objects.requireNonNull(detail, "detail");
     }
 
@@ -21,7 +32,7 @@ public final class NoAuthenticator implements Authenticator {
 
     @Override
     public BiometricStatus status() {
-        return new BiometricStatus(Availability.PLATFORM_UNSUPPORTED, METHOD, detail);
+        return new BiometricStatus(availability, METHOD, detail);
     }
 
     @Override

@@ -20,8 +20,8 @@ class BiometricsCheckTest {
     @Test
     void verifiesWithTheChosenMethod() throws Exception {
         assertEquals(0, run("--method", "none", "verify", "--timeout", "5"));
-        assertEquals("method: none\nstatus: platform_unsupported (biometric unlock is turned off)\n"
-                + "outcome: UNAVAILABLE (biometric unlock is turned off)\n",
+        assertEquals("method: none\nstatus: not_enabled (biometric unlock is turned off on this desktop)\n"
+                + "outcome: UNAVAILABLE (biometric unlock is turned off on this desktop)\n",
                 out.toString(StandardCharsets.UTF_8).replaceAll("took: \\d+ ms\n", ""));
     }
 
