@@ -66,6 +66,10 @@ else
     record "polkit: skipped (not root)"
 fi
 
+step "End to end in real browsers (Chromium, Firefox ESR) with the real host, agent and polkit"
+bash scripts/e2e.sh
+record "browsers: passed"
+
 printf '\n==== summary ====\n'
 printf '%s\n' "${results[@]}"
 echo "all test steps passed"
