@@ -17,6 +17,8 @@
 # everything passed. Screenshots of the popup and the logs are copied to e2e/artifacts/.
 # Every process started here is stopped by its pid; every temporary file is removed.
 set -euo pipefail
+# shellcheck source=scripts/lib/private-polkit.sh
+. "$(dirname "$0")/lib/private-polkit.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MVN=${MVN:-mvn}
@@ -118,35 +120,7 @@ polkit.addRule(function (action, subject) {
     }
 });
 RULES
-    cat >"$WORK/system-bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$WORK/system_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-  </policy>
-</busconfig>
-CONF
-    dbus-daemon --config-file="$WORK/system-bus.conf" --nofork --nopidfile >"$WORK/dbus.log" 2>&1 &
-    DBUS_PID=$!
-    export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$WORK/system_bus_socket
-    for _ in $(seq 100); do [ -S "$WORK/system_bus_socket" ] && break; sleep 0.1; done
-    [ -S "$WORK/system_bus_socket" ] || fail_early "setup: dbus-daemon did not start: $(cat "$WORK/dbus.log")"
-    /usr/lib/polkit-1/polkitd --no-debug >"$WORK/polkitd.log" 2>&1 &
-    POLKITD_PID=$!
-    ready=
-    for _ in $(seq 100); do
-        if pkaction --action-id dev.bridgekeeper.unlock >/dev/null 2>&1; then ready=1; break; fi
-        kill -0 "$POLKITD_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    [ -n "$ready" ] || fail_early "setup: polkitd did not come up with the action: $(cat "$WORK/polkitd.log")"
+    start_private_polkit "$WORK" || fail_early "setup: $PRIVATE_POLKIT_ERROR"
     log "private system bus (dbus-daemon pid $DBUS_PID) with polkitd (pid $POLKITD_PID); test user $TEST_USER"
     chown -R "$TEST_USER:$TEST_USER" "$STAGE/work"
     RUN_AS=(setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --clear-groups)

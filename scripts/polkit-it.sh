@@ -25,6 +25,8 @@
 #      (or restores the previous one) and the temp dir.
 # Exit status: 0 when every case passed, non-zero otherwise.
 set -euo pipefail
+# shellcheck source=scripts/lib/private-polkit.sh
+. "$(dirname "$0")/lib/private-polkit.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MVN=${MVN:-mvn}
@@ -109,36 +111,7 @@ polkit.addRule(function (action, subject) {
 RULES
 
 # ---- 4. private system bus and polkitd ----------------------------------------------------
-cat > "$WORK/system-bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$WORK/system_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-  </policy>
-</busconfig>
-CONF
-dbus-daemon --config-file="$WORK/system-bus.conf" --nofork --nopidfile >"$WORK/dbus.log" 2>&1 &
-DBUS_PID=$!
-export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$WORK/system_bus_socket
-for _ in $(seq 100); do [ -S "$WORK/system_bus_socket" ] && break; sleep 0.1; done
-[ -S "$WORK/system_bus_socket" ] || die "dbus-daemon did not start: $(cat "$WORK/dbus.log")"
-
-"$POLKITD" --no-debug >"$WORK/polkitd.log" 2>&1 &
-POLKITD_PID=$!
-ready=
-for _ in $(seq 100); do
-    if pkaction --action-id dev.bridgekeeper.unlock >/dev/null 2>&1; then ready=1; break; fi
-    kill -0 "$POLKITD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-[ -n "$ready" ] || die "polkitd did not come up with the action: $(cat "$WORK/polkitd.log")"
+start_private_polkit "$WORK" || die "$PRIVATE_POLKIT_ERROR"
 log "dbus-daemon pid $DBUS_PID, polkitd pid $POLKITD_PID, bus $DBUS_SYSTEM_BUS_ADDRESS"
 
 # ---- 5. the test --------------------------------------------------------------------------
