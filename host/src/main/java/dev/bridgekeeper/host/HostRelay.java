@@ -97,7 +97,13 @@ public final class HostRelay {
 
     /** Runs until stdin ends or a browser frame breaks the protocol; returns the exit code. */
     public int run() {
-        Thread in = new Thread(this::pumpBrowserToAgent, "bridgekeeper-stdin");
+        // A subclass, not this::pumpBrowserToAgent: no lambda bootstrap before the first frame.
+        Thread in = new Thread("bridgekeeper-stdin") {
+            @Override
+            public void run() {
+                pumpBrowserToAgent();
+            }
+        };
         in.setDaemon(true);
         in.start();
         try {
@@ -126,18 +132,25 @@ public final class HostRelay {
     private Connection connectOrWait(boolean reported) throws IOException {
         while (!stopping) {
             String why;
-            try {
-                Connection c = connect();
-                if (c != null) {
-                    return c;
+            if (!Files.exists(socketPath)) {
+                // Nothing to connect to: skipping the attempt keeps the JDK's socket set-up (its
+                // class initialisation seeds a SecureRandom, ~20 ms cold) off the way to the status.
+                why = "no desktop agent socket at ";
+            } else {
+                try {
+                    Connection c = connect();
+                    if (c != null) {
+                        return c;
+                    }
+                    why = "another OS user serves the socket ";
+                } catch (IOException absent) {
+                    why = "no desktop agent is listening on ";
                 }
-                why = "the socket " + socketPath + " is served by another OS user";
-            } catch (IOException absent) {
-                why = "no desktop agent is listening on " + socketPath;
             }
             if (!reported) {
                 toBrowser.writeText(JsonText.status("desktop_unavailable", "desktop app is not running"));
-                log.println("bridgekeeper-host: " + why + "; waiting for it");
+                // Built after the status is out: the browser should not wait for log text.
+                log.println("bridgekeeper-host: " + why + socketPath + "; waiting for it");
                 reported = true;
             }
             firstStatus.countDown();
