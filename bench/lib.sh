@@ -11,6 +11,7 @@ FAT_JAR="$REPO_DIR/host/target/bridgekeeper.jar"
 THIN_JAR="$REPO_DIR/host/target/bridgekeeper-host.jar"
 CALLER="chrome-extension://ehcmijlhbioomifbjmghlpklegfgldmf/"
 FLAGS_FILE="$REPO_DIR/installer/host-jvm-flags"
+BENCH_JAR="$BENCH_DIR/jmh/target/benchmarks.jar"
 
 JAVA17_HOME=${JAVA17_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 JAVA25_HOME=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -25,6 +26,13 @@ build_jars() {
   if [ "${BENCH_NO_BUILD:-0}" = 1 ] && [ -f "$FAT_JAR" ]; then return 0; fi
   log "building host/target/bridgekeeper.jar (mvn package -DskipTests)"
   (cd "$REPO_DIR" && mvn -B -q -o package -DskipTests 2>&1 || mvn -B -q package -DskipTests) >&2
+}
+
+# Builds bench/jmh/target/benchmarks.jar (the `bench` Maven profile) unless BENCH_NO_BUILD=1.
+build_bench_jar() {
+  if [ "${BENCH_NO_BUILD:-0}" = 1 ] && [ -f "$BENCH_JAR" ]; then return 0; fi
+  log "building bench/jmh/target/benchmarks.jar (mvn -Pbench package -DskipTests)"
+  (cd "$REPO_DIR" && mvn -B -q -o -Pbench package -DskipTests 2>&1 || mvn -B -q -Pbench package -DskipTests) >&2
 }
 
 # Compiles the C tools and the JVM floor into $BIN (cheap; always redone so edits are picked up).

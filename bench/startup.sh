@@ -43,6 +43,8 @@ with_archive() { # ARCHIVE -> prints flags one per line
   for f in "${TUNED_CDS_ARGS[@]}"; do printf '%s\n' "${f//ARCHIVE_PLACEHOLDER/$1}"; done
 }
 
+wanted() { [[ "$1" =~ $ONLY ]]; }
+
 # Runs the host once to train an archive: stdin open for a moment, then EOF. With "agent" an echo
 # agent answers, so the connected path is trained too.
 train() { # none|agent JAVA ARGS...
@@ -54,17 +56,17 @@ train() { # none|agent JAVA ARGS...
 }
 
 log "training class-data archives and AOT caches"
-train none "$JAVA17" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h17-fat.jsa" -jar "$FAT_JAR" host "$CALLER"
-train agent "$JAVA17" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h17-fat-agent.jsa" -jar "$FAT_JAR" host "$CALLER"
-train none "$JAVA17" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h17-thin.jsa" -jar "$THIN_JAR" host "$CALLER"
+wanted h17-cds && train none "$JAVA17" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h17-fat.jsa" -jar "$FAT_JAR" host "$CALLER"
+wanted h17-cds-agent && train agent "$JAVA17" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h17-fat-agent.jsa" -jar "$FAT_JAR" host "$CALLER"
+wanted h17-thin-cds && train none "$JAVA17" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h17-thin.jsa" -jar "$THIN_JAR" host "$CALLER"
 BASE_JAR=${BENCH_BASELINE_JAR:-}
-if [ -n "$BASE_JAR" ]; then
+if [ -n "$BASE_JAR" ] && wanted base17-cds; then
   train none "$JAVA17" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/b17.jsa" -jar "$BASE_JAR" host "$CALLER"
 fi
 if have_java25; then
-  train none "$JAVA25" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h25-fat.jsa" -jar "$FAT_JAR" host "$CALLER"
-  train agent "$JAVA25" "${TUNED_AOT[@]}" "-XX:AOTCacheOutput=$W/h25-fat.aot" -jar "$FAT_JAR" host "$CALLER"
-  train agent "$JAVA25" "${TUNED_AOT[@]}" "-XX:AOTCacheOutput=$W/h25-thin.aot" -jar "$THIN_JAR" host "$CALLER"
+  wanted h25-cds && train none "$JAVA25" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h25-fat.jsa" -jar "$FAT_JAR" host "$CALLER"
+  wanted h25-aot && train agent "$JAVA25" "${TUNED_AOT[@]}" "-XX:AOTCacheOutput=$W/h25-fat.aot" -jar "$FAT_JAR" host "$CALLER"
+  wanted h25-thin-aot && train agent "$JAVA25" "${TUNED_AOT[@]}" "-XX:AOTCacheOutput=$W/h25-thin.aot" -jar "$THIN_JAR" host "$CALLER"
 fi
 
 # The real thing: what install.sh writes (launcher script, flags file, archive built at install).
@@ -76,8 +78,8 @@ install_into() { # DIR JAVA_HOME
     || { cat "$d/install.log" >&2; log "install.sh failed"; exit 1; }
 }
 log "installing into scratch prefixes (install.sh builds the archive as users get it)"
-install_into "$W/install17" "$JAVA17_HOME"
-if have_java25; then install_into "$W/install25" "$JAVA25_HOME"; fi
+if wanted installed17; then install_into "$W/install17" "$JAVA17_HOME"; fi
+if have_java25 && wanted installed25; then install_into "$W/install25" "$JAVA25_HOME"; fi
 
 # --- variants ----------------------------------------------------------------------------------
 # NAME | STATES (none, agent or both) | DESCRIPTION | command words separated by \x1f
@@ -160,29 +162,30 @@ run_state agent
 # --- report ------------------------------------------------------------------------------------
 
 median_ms() { awk -v COL="${2:-1}" -f "$BENCH_DIR/stats.awk" "$1" | cut -d' ' -f2; }
-floor_of() { # JDK -> the lowest median among that JDK's JVM floors
+floor_of() { # JDK COLUMN -> the lowest median among that JDK's JVM floors (1 = wall, 3 = CPU)
   local best="" f m
   for f in "$W"/raw/floor"$1"*.none; do
     [ -f "$f" ] || continue
-    m=$(median_ms "$f")
+    m=$(median_ms "$f" "$2")
     if [ -z "$best" ] || awk -v a="$m" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$m; fi
   done
   printf '%s' "$best"
 }
-F17=$(floor_of 17)
-F25=$(floor_of 25)
+ratio() { [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || printf '–'; }
+F17=$(floor_of 17 1); F25=$(floor_of 25 1)
+C17=$(floor_of 17 3); C25=$(floor_of 25 3)
 
 {
   echo "### Host cold start: spawn to first frame (ms)"
   echo
   machine_md
   echo "- runs: $RUNS per variant and state, interleaved round by round (after one warm-up round); launcher flags from \`installer/host-jvm-flags\`: \`${TUNED[*]}\` (+ the archive where named)"
-  echo "- × floor = median / the lowest median of the same JDK's empty-JVM floors in this run (JDK 17: ${F17:-n/a} ms, JDK 25: ${F25:-n/a} ms)"
-  echo "- CPU = the process's user + system time (less sensitive to other load than wall time); exit = EOF on stdin to process gone"
+  echo "- × floor = median / the lowest median of the same JDK's empty-JVM floors in this run (wall: JDK 17 ${F17:-n/a} ms, JDK 25 ${F25:-n/a} ms; CPU: JDK 17 ${C17:-n/a} ms, JDK 25 ${C25:-n/a} ms)"
+  echo "- CPU = the process's user + system time over its whole life (spawn to exit), which other load on the machine disturbs far less than wall time; exit = EOF on stdin to process gone"
   echo "- command: \`bench/startup.sh $RUNS\`"
   echo
-  echo "| variant | agent | median | p10 | p90 | min | max | stddev | × floor | CPU median | exit median | what |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| variant | agent | median | p10 | p90 | min | max | stddev | × floor | CPU median | × floor (CPU) | exit median | what |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for state in none agent; do
     for v in "${VARIANTS[@]}"; do
       IFS='|' read -r name states desc _ <<<"$v"
@@ -190,11 +193,13 @@ F25=$(floor_of 25)
       [ -f "$f" ] || continue
       read -r n med p10 p90 min max sd < <(awk -v COL=1 -f "$BENCH_DIR/stats.awk" "$f")
       cpu=$(median_ms "$f" 3); ex=$(median_ms "$f" 2)
-      case "$name" in *25*) fl=$F25 ;; c-*) fl="" ;; *) fl=$F17 ;; esac
-      ratio="–"
-      [ -n "$fl" ] && ratio=$(awk -v a="$med" -v b="$fl" 'BEGIN { printf "%.2f", a / b }')
+      case "$name" in
+        *25*) r1=$(ratio "$med" "$F25"); r2=$(ratio "$cpu" "$C25") ;;
+        c-*) r1="–"; r2="–" ;;
+        *) r1=$(ratio "$med" "$F17"); r2=$(ratio "$cpu" "$C17") ;;
+      esac
       [ "$state" = none ] && ag=no || ag=yes
-      echo "| $name | $ag | $med | $p10 | $p90 | $min | $max | $sd | $ratio | $cpu | $ex | $desc |"
+      echo "| $name | $ag | $med | $p10 | $p90 | $min | $max | $sd | $r1 | $cpu | $r2 | $ex | $desc |"
     done
   done
 } >"$W/report.md"

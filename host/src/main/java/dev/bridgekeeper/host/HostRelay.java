@@ -54,6 +54,8 @@ public final class HostRelay {
     private final java.util.concurrent.CountDownLatch firstStatus = new java.util.concurrent.CountDownLatch(1);
     private volatile Connection current;
     private volatile boolean stopping;
+    /** The exit code the stdin thread chose; written before {@link #stopping} is set. */
+    private volatile int exitCode;
     private volatile WatchService watcher;
 
     /** One live socket connection to the agent. */
@@ -122,7 +124,9 @@ public final class HostRelay {
                 log.println("bridgekeeper-host: cannot write to the browser: " + e.getMessage());
             }
         }
-        return 0;
+        // When stdin ended (or broke the protocol) the stdin thread chose the code; returning it
+        // keeps a main thread that finishes first from ending the process with 0.
+        return stopping ? exitCode : 0;
     }
 
     /**
@@ -309,6 +313,7 @@ public final class HostRelay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        exitCode = code;
         shutdown();
         exit.accept(code);
     }
