@@ -34,17 +34,17 @@ fi
 
 mapfile -t TUNED < <(launcher_flags)          # the launcher's flags without the archive lines
 mapfile -t TUNED_CDS_ARGS < <(launcher_flags ARCHIVE_PLACEHOLDER)
-# The same without -XX:+UseSerialGC (the JVM's default collector, G1, instead).
-mapfile -t TUNED_G1 < <(printf '%s\n' "${TUNED[@]}" | grep -v '^-XX:+UseSerialGC$')
-mapfile -t TUNED_G1_CDS_ARGS < <(printf '%s\n' "${TUNED_CDS_ARGS[@]}" | grep -v '^-XX:+UseSerialGC$')
+# The same with -XX:+UseSerialGC, which the flags file dropped (an A/B kept for later JDKs).
+mapfile -t TUNED_SERIAL < <(printf '%s\n' "${TUNED[@]}" | grep -v '^-XX:+UseSerialGC$'; echo -XX:+UseSerialGC)
+mapfile -t TUNED_SERIAL_CDS_ARGS < <(printf '%s\n' "${TUNED_CDS_ARGS[@]}" | grep -v '^-XX:+UseSerialGC$'; echo -XX:+UseSerialGC)
 # JDK 25 refuses -XX:AOTCache together with any -Xshare option, and says so on stdout.
 mapfile -t TUNED_AOT < <(printf '%s\n' "${TUNED[@]}" | grep -v '^-Xshare:')
 
 # Flags with the CDS archive path filled in.
-with_archive() { # ARCHIVE [g1] -> prints flags one per line
+with_archive() { # ARCHIVE [serial] -> prints flags one per line
   local f
-  if [ "${2:-}" = g1 ]; then
-    for f in "${TUNED_G1_CDS_ARGS[@]}"; do printf '%s\n' "${f//ARCHIVE_PLACEHOLDER/$1}"; done
+  if [ "${2:-}" = serial ]; then
+    for f in "${TUNED_SERIAL_CDS_ARGS[@]}"; do printf '%s\n' "${f//ARCHIVE_PLACEHOLDER/$1}"; done
   else
     for f in "${TUNED_CDS_ARGS[@]}"; do printf '%s\n' "${f//ARCHIVE_PLACEHOLDER/$1}"; done
   fi
@@ -64,7 +64,7 @@ train() { # none|agent JAVA ARGS...
 
 log "training class-data archives and AOT caches"
 wanted h17-cds && train none "$JAVA17" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h17-fat.jsa" -jar "$FAT_JAR" host "$CALLER"
-wanted h17-cds-g1 && train none "$JAVA17" "${TUNED_G1[@]}" "-XX:ArchiveClassesAtExit=$W/h17-g1.jsa" -jar "$FAT_JAR" host "$CALLER"
+wanted h17-cds-serial && train none "$JAVA17" "${TUNED_SERIAL[@]}" "-XX:ArchiveClassesAtExit=$W/h17-serial.jsa" -jar "$FAT_JAR" host "$CALLER"
 wanted h17-cds-agent && train agent "$JAVA17" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h17-fat-agent.jsa" -jar "$FAT_JAR" host "$CALLER"
 wanted h17-thin-cds && train none "$JAVA17" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h17-thin.jsa" -jar "$THIN_JAR" host "$CALLER"
 BASE_JAR=${BENCH_BASELINE_JAR:-}
@@ -73,7 +73,7 @@ if [ -n "$BASE_JAR" ] && wanted base17-cds; then
 fi
 if have_java25; then
   wanted h25-cds && train none "$JAVA25" "${TUNED[@]}" "-XX:ArchiveClassesAtExit=$W/h25-fat.jsa" -jar "$FAT_JAR" host "$CALLER"
-  wanted h25-cds-g1 && train none "$JAVA25" "${TUNED_G1[@]}" "-XX:ArchiveClassesAtExit=$W/h25-g1.jsa" -jar "$FAT_JAR" host "$CALLER"
+  wanted h25-cds-serial && train none "$JAVA25" "${TUNED_SERIAL[@]}" "-XX:ArchiveClassesAtExit=$W/h25-serial.jsa" -jar "$FAT_JAR" host "$CALLER"
   wanted h25-aot && train agent "$JAVA25" "${TUNED_AOT[@]}" "-XX:AOTCacheOutput=$W/h25-fat.aot" -jar "$FAT_JAR" host "$CALLER"
   wanted h25-thin-aot && train agent "$JAVA25" "${TUNED_AOT[@]}" "-XX:AOTCacheOutput=$W/h25-thin.aot" -jar "$THIN_JAR" host "$CALLER"
 fi
@@ -118,8 +118,8 @@ add h17-xss both "JDK 17 host, fat jar, -Xss512k" "$JAVA17" -Xss512k -jar "$FAT_
 add h17-noperf both "JDK 17 host, fat jar, -XX:-UsePerfData" "$JAVA17" -XX:-UsePerfData -jar "$FAT_JAR" host "$CALLER"
 add h17-tuned both "JDK 17 host, fat jar, launcher flags without archive" "$JAVA17" "${TUNED[@]}" -jar "$FAT_JAR" host "$CALLER"
 add h17-cds both "JDK 17 host, fat jar, launcher flags + AppCDS trained without agent (installer's way)" "$JAVA17" "${A17[@]}" -jar "$FAT_JAR" host "$CALLER"
-mapfile -t A17g < <(with_archive "$W/h17-g1.jsa" g1)
-add h17-cds-g1 both "JDK 17 host, fat jar, launcher flags but G1 instead of Serial + AppCDS" "$JAVA17" "${A17g[@]}" -jar "$FAT_JAR" host "$CALLER"
+mapfile -t A17s < <(with_archive "$W/h17-serial.jsa" serial)
+add h17-cds-serial both "JDK 17 host, fat jar, launcher flags + -XX:+UseSerialGC + AppCDS" "$JAVA17" "${A17s[@]}" -jar "$FAT_JAR" host "$CALLER"
 add h17-cds-agent both "JDK 17 host, fat jar, launcher flags + AppCDS trained with an agent" "$JAVA17" "${A17a[@]}" -jar "$FAT_JAR" host "$CALLER"
 add h17-thin both "JDK 17 host, host-only jar, launcher flags without archive" "$JAVA17" "${TUNED[@]}" -jar "$THIN_JAR" host "$CALLER"
 add h17-thin-cds both "JDK 17 host, host-only jar, launcher flags + AppCDS" "$JAVA17" "${A17t[@]}" -jar "$THIN_JAR" host "$CALLER"
@@ -136,8 +136,8 @@ if have_java25; then
   add h25-plain both "JDK 25 host, fat jar, no flags" "$JAVA25" -jar "$FAT_JAR" host "$CALLER"
   add h25-tuned both "JDK 25 host, fat jar, launcher flags without archive" "$JAVA25" "${TUNED[@]}" -jar "$FAT_JAR" host "$CALLER"
   add h25-cds both "JDK 25 host, fat jar, launcher flags + AppCDS (dynamic archive)" "$JAVA25" "${A25[@]}" -jar "$FAT_JAR" host "$CALLER"
-  mapfile -t A25g < <(with_archive "$W/h25-g1.jsa" g1)
-  add h25-cds-g1 both "JDK 25 host, fat jar, launcher flags but G1 instead of Serial + AppCDS" "$JAVA25" "${A25g[@]}" -jar "$FAT_JAR" host "$CALLER"
+  mapfile -t A25s < <(with_archive "$W/h25-serial.jsa" serial)
+  add h25-cds-serial both "JDK 25 host, fat jar, launcher flags + -XX:+UseSerialGC + AppCDS" "$JAVA25" "${A25s[@]}" -jar "$FAT_JAR" host "$CALLER"
   add h25-aot both "JDK 25 host, fat jar, launcher flags + AOT cache (-XX:AOTCache)" "$JAVA25" "${TUNED_AOT[@]}" "-XX:AOTCache=$W/h25-fat.aot" -jar "$FAT_JAR" host "$CALLER"
   add h25-thin-aot both "JDK 25 host, host-only jar, launcher flags + AOT cache" "$JAVA25" "${TUNED_AOT[@]}" "-XX:AOTCache=$W/h25-thin.aot" -jar "$THIN_JAR" host "$CALLER"
   add installed25 both "install.sh's launcher on JDK 25 (sh + flags file + archive)" "$W/install25/prefix/bin/bridgekeeper-host" "$CALLER"
