@@ -18,14 +18,24 @@ import java.util.regex.Pattern;
  * @param parentWindow the browser window handle ({@code --parent-window}), or -1 when not given
  */
 public record CallerId(String browser, String id, long parentWindow) {
-    private static final Pattern CHROMIUM_ORIGIN = Pattern.compile("chrome-extension://[a-p]{32}/");
-    private static final Pattern PARENT_WINDOW = Pattern.compile("--parent-window=(0|[1-9][0-9]{0,19})");
-    private static final Pattern RECONNECT = Pattern.compile("--reconnect-command=[A-Za-z0-9+/=_-]{1,8192}");
-    private static final Pattern CONNECT_ID = Pattern.compile("--native-messaging-connect-id=[A-Za-z0-9._-]{1,256}");
-    // Firefox's own rule for add-on ids: a GUID in braces, or an email-like string (case-insensitive).
-    private static final Pattern FIREFOX_ADDON_ID = Pattern.compile(
-            "\\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}|[a-z0-9._-]*@[a-z0-9._-]+",
-            Pattern.CASE_INSENSITIVE);
+    private static final String CHROMIUM_SCHEME = "chrome-extension://";
+    private static final int CHROMIUM_ID_LENGTH = 32;
+
+    /**
+     * The patterns for arguments other than the Chromium origin, compiled on first use: the browser
+     * starts the host on every connection, and compiling regular expressions (which also starts
+     * the JDK's lambda machinery) costs milliseconds the common case does not need.
+     */
+    private static final class Patterns {
+        static final Pattern PARENT_WINDOW = Pattern.compile("--parent-window=(0|[1-9][0-9]{0,19})");
+        static final Pattern RECONNECT = Pattern.compile("--reconnect-command=[A-Za-z0-9+/=_-]{1,8192}");
+        static final Pattern CONNECT_ID = Pattern.compile("--native-messaging-connect-id=[A-Za-z0-9._-]{1,256}");
+        // Firefox's own rule for add-on ids: a GUID in braces, or an email-like string (case-insensitive).
+        static final Pattern FIREFOX_ADDON_ID = Pattern.compile(
+                "\\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}|[a-z0-9._-]*@[a-z0-9._-]+",
+                Pattern.CASE_INSENSITIVE);
+    }
+
     private static final int MAX_ADDON_ID = 255;
     private static final int MAX_PATH = 4096;
 
@@ -51,7 +61,7 @@ public record CallerId(String browser, String id, long parentWindow) {
         }
         if (args.length == 2 && isAbsoluteManifestPath(first)) {
             String addon = args[1];
-            if (addon.length() > MAX_ADDON_ID || !FIREFOX_ADDON_ID.matcher(addon).matches()) {
+            if (addon.length() > MAX_ADDON_ID || !Patterns.FIREFOX_ADDON_ID.matcher(addon).matches()) {
                 throw new IllegalArgumentException("not a valid Firefox add-on id: '" + printable(addon) + "'");
             }
             return new CallerId(FIREFOX, "moz-extension:" + addon, -1);
@@ -63,14 +73,14 @@ public record CallerId(String browser, String id, long parentWindow) {
 
     private static CallerId parseChromium(String[] args) {
         String origin = args[0];
-        if (!CHROMIUM_ORIGIN.matcher(origin).matches()) {
+        if (!isChromiumOrigin(origin)) {
             throw new IllegalArgumentException("not a valid Chromium extension origin: '" + printable(origin)
                     + "' (expected chrome-extension:// followed by 32 letters a-p and a slash)");
         }
         long parent = -1;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
-            var m = PARENT_WINDOW.matcher(a);
+            var m = Patterns.PARENT_WINDOW.matcher(a);
             if (m.matches() && parent < 0) {
                 try {
                     parent = Long.parseUnsignedLong(m.group(1));
@@ -80,12 +90,27 @@ public record CallerId(String browser, String id, long parentWindow) {
                 if (parent < 0) {
                     throw new IllegalArgumentException("--parent-window is out of range");
                 }
-            } else if (!RECONNECT.matcher(a).matches() && !CONNECT_ID.matcher(a).matches()) {
+            } else if (!Patterns.RECONNECT.matcher(a).matches() && !Patterns.CONNECT_ID.matcher(a).matches()) {
                 throw new IllegalArgumentException("unexpected argument after the extension origin: '"
                         + printable(a) + "'");
             }
         }
         return new CallerId(CHROMIUM, origin, parent);
+    }
+
+    /** {@code chrome-extension://} + 32 letters a-p + {@code /}, checked by hand (see {@link Patterns}). */
+    private static boolean isChromiumOrigin(String s) {
+        int idEnd = CHROMIUM_SCHEME.length() + CHROMIUM_ID_LENGTH;
+        if (s.length() != idEnd + 1 || !s.startsWith(CHROMIUM_SCHEME) || s.charAt(idEnd) != '/') {
+            return false;
+        }
+        for (int i = CHROMIUM_SCHEME.length(); i < idEnd; i++) {
+            char c = s.charAt(i);
+            if (c < 'a' || c > 'p') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isAbsoluteManifestPath(String s) {

@@ -6,6 +6,9 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.IntConsumer;
 
 /**
  * {@code bridgekeeper host <browser args>}: what the native messaging manifest starts.
@@ -34,6 +37,11 @@ public final class HostMain {
                     + ENV_MAX_FRAME + " (largest browser frame, bytes)");
             return 0;
         }
+        Path socket = SocketPaths.defaultPath();
+        if (Files.exists(socket)) {
+            // An agent is probably there: prepare the JDK's socket machinery while we parse.
+            new ConnectWarmup().start();
+        }
         CallerId caller;
         try {
             caller = CallerId.parse(args);
@@ -48,9 +56,17 @@ public final class HostMain {
             stderr.println("bridgekeeper-host: " + e.getMessage());
             return 2;
         }
-        HostRelay relay = new HostRelay(caller, SocketPaths.defaultPath(), new FileInputStream(FileDescriptor.in),
-                stdout, maxFrame, stderr, code -> Runtime.getRuntime().halt(code));
+        HostRelay relay = new HostRelay(caller, socket, new FileInputStream(FileDescriptor.in),
+                stdout, maxFrame, stderr, new Halt());
         return relay.run();
+    }
+
+    /** Ends the process at once (a class, not a lambda: no lambda bootstrap on the host's path). */
+    private static final class Halt implements IntConsumer {
+        @Override
+        public void accept(int code) {
+            Runtime.getRuntime().halt(code);
+        }
     }
 
     static int maxFrameFromEnv(String value) {

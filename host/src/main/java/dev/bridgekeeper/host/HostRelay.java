@@ -56,6 +56,8 @@ public final class HostRelay {
     private final java.util.concurrent.CountDownLatch firstStatus = new java.util.concurrent.CountDownLatch(1);
     private volatile Connection current;
     private volatile boolean stopping;
+    /** The exit code the stdin thread chose; written before {@link #stopping} is set. */
+    private volatile int exitCode;
     private volatile WatchService watcher;
 
     /** One live socket connection to the agent. */
@@ -99,7 +101,13 @@ public final class HostRelay {
 
     /** Runs until stdin ends or a browser frame breaks the protocol; returns the exit code. */
     public int run() {
-        Thread in = new Thread(this::pumpBrowserToAgent, "bridgekeeper-stdin");
+        // A subclass, not this::pumpBrowserToAgent: no lambda bootstrap before the first frame.
+        Thread in = new Thread("bridgekeeper-stdin") {
+            @Override
+            public void run() {
+                pumpBrowserToAgent();
+            }
+        };
         in.setDaemon(true);
         in.start();
         try {
@@ -118,7 +126,9 @@ public final class HostRelay {
                 log.println("bridgekeeper-host: cannot write to the browser: " + e.getMessage());
             }
         }
-        return 0;
+        // When stdin ended (or broke the protocol) the stdin thread chose the code; returning it
+        // keeps a main thread that finishes first from ending the process with 0.
+        return stopping ? exitCode : 0;
     }
 
     /**
@@ -128,18 +138,25 @@ public final class HostRelay {
     private Connection connectOrWait(boolean reported) throws IOException {
         while (!stopping) {
             String why;
-            try {
-                Connection c = connect();
-                if (c != null) {
-                    return c;
+            if (!Files.exists(socketPath)) {
+                // Nothing to connect to: skipping the attempt keeps the JDK's socket set-up (its
+                // class initialisation seeds a SecureRandom, ~20 ms cold) off the way to the status.
+                why = "no desktop agent socket at ";
+            } else {
+                try {
+                    Connection c = connect();
+                    if (c != null) {
+                        return c;
+                    }
+                    why = "another OS user serves the socket ";
+                } catch (IOException absent) {
+                    why = "no desktop agent is listening on ";
                 }
-                why = "the socket " + socketPath + " is served by another OS user";
-            } catch (IOException absent) {
-                why = "no desktop agent is listening on " + socketPath;
             }
             if (!reported) {
                 toBrowser.writeText(JsonText.status("desktop_unavailable", "desktop app is not running"));
-                log.println("bridgekeeper-host: " + why + "; waiting for it");
+                // Built after the status is out: the browser should not wait for log text.
+                log.println("bridgekeeper-host: " + why + socketPath + "; waiting for it");
                 reported = true;
             }
             firstStatus.countDown();
@@ -299,6 +316,7 @@ public final class HostRelay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        exitCode = code;
         shutdown();
         exit.accept(code);
     }

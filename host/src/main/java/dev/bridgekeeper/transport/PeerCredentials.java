@@ -23,7 +23,8 @@ public final class PeerCredentials {
             return Optional.empty();
         }
         UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-        return Optional.ofNullable(principal).map(UnixDomainPrincipal::user);
+        // No method reference: the host calls this on its way to the first frame (see SocketPaths).
+        return principal == null ? Optional.empty() : Optional.of(principal.user());
     }
 
     /**

@@ -26,7 +26,15 @@ public final class SocketPaths {
 
     /** The socket path for this process's user. */
     public static Path defaultPath() {
-        return resolve(System::getenv, System.getProperty("os.name", ""), System.getProperty("user.name", "user"));
+        // An anonymous class rather than System::getenv: the host calls this first, and a method
+        // reference would start the JDK's lambda machinery (milliseconds) before its first frame.
+        Function<String, String> env = new Function<>() {
+            @Override
+            public String apply(String name) {
+                return System.getenv(name);
+            }
+        };
+        return resolve(env, System.getProperty("os.name", ""), System.getProperty("user.name", "user"));
     }
 
     /** The socket path for the given environment, OS name and user name (pure, for tests). */

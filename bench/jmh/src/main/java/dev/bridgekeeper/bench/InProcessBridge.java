@@ -1,0 +1,112 @@
+package dev.bridgekeeper.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.bridgekeeper.ipc.CryptoProvider;
+import dev.bridgekeeper.ipc.Endpoint;
+import dev.bridgekeeper.ipc.InMemoryHub;
+import dev.bridgekeeper.ipc.InMemorySessionRepository;
+import dev.bridgekeeper.ipc.IpcClient;
+import dev.bridgekeeper.ipc.NoEncryptionCryptoProvider;
+import dev.bridgekeeper.ipc.PairingRecord;
+import dev.bridgekeeper.ipc.SessionRepository;
+import dev.bridgekeeper.noise.KeyPair;
+import dev.bridgekeeper.secure.NoiseCryptoProvider;
+import dev.bridgekeeper.secure.PairingApprover;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A desktop and its extensions in one JVM: {@link IpcClient}s over an {@link InMemoryHub}, with
+ * the real Noise XX provider on both sides (the extension already paired, so a connection is a
+ * pairing-free reconnect) or with no encryption (to see what the crypto costs).
+ *
+ * <p>This is what exists today. TODO(agent): when dev.bridgekeeper.agent.DesktopBridge lands, add
+ * a second {@link Bridge} that starts the agent on a socket and connects each extension through a
+ * real host process over pipes (see {@code EndToEnd#bridge}), so items 3 and 4 run through host +
+ * agent; every measurement here works unchanged against that interface.
+ */
+final class InProcessBridge implements EndToEnd.Bridge {
+    static final String CALLER = "chrome-extension://ehcmijlhbioomifbjmghlpklegfgldmf/";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final boolean encrypted;
+    private final InMemoryHub hub = new InMemoryHub();
+    private final KeyPair desktopKey = KeyPair.generate(RANDOM);
+    private final KeyPair extensionKey = KeyPair.generate(RANDOM);
+    private final SessionRepository desktopPairings = new InMemorySessionRepository();
+    private final IpcClient desktop;
+    private final List<IpcClient> extensions = new CopyOnWriteArrayList<>();
+
+    InProcessBridge(boolean encrypted, int maxMessageSize) throws IOException {
+        this.encrypted = encrypted;
+        this.maxMessageSize = maxMessageSize;
+        CryptoProvider crypto = encrypted
+                ? NoiseCryptoProvider.responder(desktopKey).identity("Bench Desktop", "1.0.0")
+                        .approver(PairingApprover.REJECT_ALL).build()
+                : new NoEncryptionCryptoProvider();
+        desktopPairings.save(new PairingRecord("bench", "Bench Extension", CALLER, extensionKey.publicKey(),
+                Instant.now(), null));
+        desktop = IpcClient.builder().backend(hub.desktop()).cryptoProvider(crypto)
+                .sessionRepository(desktopPairings).identity("Bench Desktop", "1.0.0")
+                .maxMessageSize(maxMessageSize).maxConcurrentRequests(1024).build();
+        desktop.register("bench.echo", (params, ctx) -> params);
+        desktop.register("bench.size", (params, ctx) -> JsonNodeFactory.instance.objectNode()
+                .put("chars", params == null ? 0 : params.path("s").textValue().length()));
+        desktop.start();
+    }
+
+    private final int maxMessageSize;
+
+    @Override
+    public String describe() {
+        return encrypted ? "in-process, Noise XX (IpcClient over InMemoryHub)" : "in-process, no encryption";
+    }
+
+    @Override
+    public IpcClient desktop() {
+        return desktop;
+    }
+
+    @Override
+    public IpcClient connect() throws Exception {
+        CryptoProvider crypto;
+        SessionRepository pins = new InMemorySessionRepository();
+        if (encrypted) {
+            crypto = NoiseCryptoProvider.initiator(extensionKey, CALLER).identity("Bench Extension", "1.0.0").build();
+            pins.save(new PairingRecord("desktop", "Bench Desktop", CALLER, desktopKey.publicKey(), Instant.now(), null));
+        } else {
+            crypto = new NoEncryptionCryptoProvider();
+        }
+        InMemoryHub.ClientBackend backend = hub.connect(new InMemoryHub.PeerDetails(CALLER, "chromium", "bench", 1L));
+        IpcClient client = IpcClient.builder().backend(backend).cryptoProvider(crypto).sessionRepository(pins)
+                .identity("Bench Extension", "1.0.0").maxMessageSize(maxMessageSize).maxConcurrentRequests(1024)
+                .build();
+        extensions.add(client);
+        client.start();
+        client.whenReady(Endpoint.desktop()).get(30, TimeUnit.SECONDS);
+        return client;
+    }
+
+    @Override
+    public void disconnect(IpcClient extension) {
+        extensions.remove(extension);
+        extension.close();
+    }
+
+    /** Echo params through the desktop. */
+    static JsonNode echoParams(String value) {
+        return JsonNodeFactory.instance.objectNode().put("v", value);
+    }
+
+    @Override
+    public void close() {
+        extensions.forEach(IpcClient::close);
+        desktop.close();
+        hub.close();
+    }
+}
