@@ -5,7 +5,8 @@
 #
 # usage: bench/e2e.sh [VIA] [SCALE]
 #   VIA    inprocess (default: Noise XX IpcClients over InMemoryHub), plain (no encryption),
-#          host-agent (TODO: needs dev.bridgekeeper.agent.DesktopBridge; see EndToEnd.java)
+#          host-agent (the real agent on a socket, the first connections through real host
+#          processes over pipes; see AgentBridge.java)
 #   SCALE  multiplies every count (default 1; smoke uses 0.02)
 source "$(dirname "$0")/lib.sh"
 VIA=${1:-inprocess}

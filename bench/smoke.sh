@@ -13,6 +13,7 @@ step "relay (scale 0.02)"
 bash "$BENCH_DIR/relay.sh" 0.02 >/dev/null
 step "end to end (scale 0.02)"
 bash "$BENCH_DIR/e2e.sh" inprocess 0.02 >/dev/null
+bash "$BENCH_DIR/e2e.sh" host-agent 0.02 >/dev/null
 step "JMH (one short iteration each)"
 bash "$BENCH_DIR/jmh.sh" smoke >/dev/null
 log "smoke: all benchmarks ran ($(( $(date +%s) - t0 )) s)"

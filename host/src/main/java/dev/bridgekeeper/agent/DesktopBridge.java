@@ -101,6 +101,9 @@ public final class DesktopBridge implements AutoCloseable {
         if (config.maxMessageSize > 0) {
             ib.maxMessageSize(config.maxMessageSize);
         }
+        if (config.maxConcurrentRequests > 0) {
+            ib.maxConcurrentRequests(config.maxConcurrentRequests);
+        }
         ipc = ib.build();
         Authenticator auth = config.authenticator != null ? config.authenticator : Authenticators.forName("auto");
         BiometricService.Shared shared = new BiometricService.Shared(auth, vault, new PromptGate(config.promptsPerMinute),
@@ -218,6 +221,7 @@ public final class DesktopBridge implements AutoCloseable {
         private int promptsPerMinute = 10;
         private int pairingsPerMinute = 5;
         private int maxMessageSize;
+        private int maxConcurrentRequests;
         private Runnable unlockRequest;
         private final List<ChannelRegistration<?>> channels = new ArrayList<>();
 
@@ -299,6 +303,12 @@ public final class DesktopBridge implements AutoCloseable {
         /** The largest IPC message accepted (default 64 MiB). */
         public Builder maxMessageSize(int bytes) {
             this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** Requests in progress per connection before more get {@code rate_limited} (default 64). */
+        public Builder maxConcurrentRequests(int n) {
+            this.maxConcurrentRequests = n;
             return this;
         }
 

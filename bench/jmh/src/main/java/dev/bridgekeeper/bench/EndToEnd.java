@@ -60,12 +60,7 @@ public final class EndToEnd {
             case "plain":
                 return new InProcessBridge(false, MAX_MESSAGE);
             case "host-agent":
-                // TODO(agent): start dev.bridgekeeper.agent.DesktopBridge on a private socket and
-                // connect each extension through a real `bridgekeeper host` process over pipes
-                // (an extension-side CommunicationBackend that spawns the host, as
-                // testing.HostProcess does). Then run `bench/e2e.sh host-agent`.
-                throw new UnsupportedOperationException("--via host-agent needs dev.bridgekeeper.agent.DesktopBridge, "
-                        + "which has not landed yet; use --via inprocess");
+                return new AgentBridge(MAX_MESSAGE);
             default:
                 throw new IllegalArgumentException("unknown --via " + via);
         }

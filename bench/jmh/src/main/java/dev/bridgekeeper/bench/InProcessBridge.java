@@ -25,10 +25,8 @@ import java.util.concurrent.TimeUnit;
  * the real Noise XX provider on both sides (the extension already paired, so a connection is a
  * pairing-free reconnect) or with no encryption (to see what the crypto costs).
  *
- * <p>This is what exists today. TODO(agent): when dev.bridgekeeper.agent.DesktopBridge lands, add
- * a second {@link Bridge} that starts the agent on a socket and connects each extension through a
- * real host process over pipes (see {@code EndToEnd#bridge}), so items 3 and 4 run through host +
- * agent; every measurement here works unchanged against that interface.
+ * <p>It isolates the protocol's own cost; {@link AgentBridge} measures the same through a real
+ * agent and real host processes.
  */
 final class InProcessBridge implements EndToEnd.Bridge {
     static final String CALLER = "chrome-extension://ehcmijlhbioomifbjmghlpklegfgldmf/";
