@@ -70,6 +70,10 @@ step "End to end in real browsers (Chromium, Firefox ESR) with the real host, ag
 bash scripts/e2e.sh
 record "browsers: passed"
 
+step "Benchmarks still run (a seconds-long smoke; the real numbers come from bench/run-all.sh)"
+bash bench/smoke.sh
+record "benchmark smoke: passed"
+
 printf '\n==== summary ====\n'
 printf '%s\n' "${results[@]}"
 echo "all test steps passed"
