@@ -67,6 +67,20 @@ final class FaultFixture implements AutoCloseable {
         return own(TestExtension.viaHost(socket, CALLER, key));
     }
 
+    /** An extension through a real host process that already pinned the desktop's key. */
+    TestExtension viaHost(KeyPair key, SessionRepository pins) throws IOException {
+        return own(TestExtension.viaHost(socket, CALLER, key, pins));
+    }
+
+    /** The next item of {@code queue}, failing after 30 s. */
+    static <T> T take(java.util.concurrent.BlockingQueue<T> queue, String what) throws InterruptedException {
+        T t = queue.poll(30, TimeUnit.SECONDS);
+        if (t == null) {
+            throw new AssertionError("no " + what + " within 30 s");
+        }
+        return t;
+    }
+
     /** An extension connected straight to the socket (no host process: cheap, does not reconnect). */
     TestExtension direct(KeyPair key, SessionRepository pins) throws IOException {
         return own(TestExtension.direct(socket, CALLER, key, pins));
@@ -148,6 +162,12 @@ final class FaultFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        stopAll();
+        tmp.close();
+    }
+
+    /** Ends every process and client of the scene (the agents, hosts, extensions), newest first. */
+    void stopAll() throws Exception {
         List<AutoCloseable> all;
         synchronized (owned) {
             all = new ArrayList<>(owned);
@@ -163,6 +183,5 @@ final class FaultFixture implements AutoCloseable {
         if (agent != null) {
             agent.close();
         }
-        tmp.close();
     }
 }

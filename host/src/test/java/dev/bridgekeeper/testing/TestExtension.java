@@ -67,8 +67,14 @@ public final class TestExtension implements AutoCloseable {
 
     /** Starts an extension whose frames go through a real host process (which reconnects by itself). */
     public static TestExtension viaHost(Path socket, String callerId, KeyPair key) throws IOException {
+        return viaHost(socket, callerId, key, new InMemorySessionRepository());
+    }
+
+    /** The same, for an extension that already pinned a desktop key in {@code pins}. */
+    public static TestExtension viaHost(Path socket, String callerId, KeyPair key, SessionRepository pins)
+            throws IOException {
         return start(NativeHostBackend.spawn(hostCommand(callerId), Map.of("BRIDGEKEEPER_SOCKET", socket.toString())),
-                callerId, key, new InMemorySessionRepository());
+                callerId, key, pins);
     }
 
     /** Starts an extension connected straight to the socket (no host process, no reconnect). */
