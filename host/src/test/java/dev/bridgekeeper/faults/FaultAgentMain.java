@@ -123,8 +123,11 @@ public final class FaultAgentMain {
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             long fds = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean u
                     ? u.getOpenFileDescriptorCount() : -1;
-            return CompletableFuture.completedFuture(new Stats(heap, ManagementFactory.getThreadMXBean().getThreadCount(),
-                    fds, shared.echoes.get(), shared.bridge.ipc().connections().size()));
+            int connThreads = (int) Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(n -> n.startsWith("bridgekeeper-conn-") || n.startsWith("bridgekeeper-write-")).count();
+            var threads = ManagementFactory.getThreadMXBean();
+            return CompletableFuture.completedFuture(new Stats(heap, threads.getThreadCount(), fds, shared.echoes.get(),
+                    shared.bridge.ipc().connections().size(), connThreads, threads.getPeakThreadCount()));
         }
     }
 }

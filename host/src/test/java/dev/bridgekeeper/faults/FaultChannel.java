@@ -45,6 +45,9 @@ public interface FaultChannel {
      * @param openFiles    open file descriptors (-1 where the JVM cannot tell)
      * @param echoes       echo requests answered since start
      * @param connections  IPC connections open now
+     * @param connThreads  threads serving connections now (a reader and a writer per connection)
+     * @param peakThreads  most live threads since start
      */
-    record Stats(long heapUsed, int threads, long openFiles, long echoes, int connections) {}
+    record Stats(long heapUsed, int threads, long openFiles, long echoes, int connections, int connThreads,
+            int peakThreads) {}
 }
