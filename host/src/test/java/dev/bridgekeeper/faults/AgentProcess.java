@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -32,18 +33,20 @@ final class AgentProcess implements AutoCloseable {
 
     /** The shipped agent: {@code bridgekeeper agent --authenticator none}, pairings approved with the CLI. */
     static AgentProcess reference(Path socket, Path dataDir, String callerId) throws IOException {
-        return start(List.of(), "dev.bridgekeeper.cli.Main", List.of("agent", "--socket", socket.toString(),
+        return start(List.of(), Map.of(), "dev.bridgekeeper.cli.Main", List.of("agent", "--socket", socket.toString(),
                 "--data-dir", dataDir.toString(), "--allow", callerId, "--authenticator", "none"));
     }
 
     /** {@link FaultAgentMain} with these arguments (after {@code --socket} and {@code --data-dir}). */
-    static AgentProcess fault(Path socket, Path dataDir, List<String> jvmOptions, String... args) throws IOException {
+    static AgentProcess fault(Path socket, Path dataDir, List<String> jvmOptions, Map<String, String> env,
+            String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of("--socket", socket.toString(), "--data-dir", dataDir.toString()));
         all.addAll(List.of(args));
-        return start(jvmOptions, FaultAgentMain.class.getName(), all);
+        return start(jvmOptions, env, FaultAgentMain.class.getName(), all);
     }
 
-    private static AgentProcess start(List<String> jvmOptions, String mainClass, List<String> args) throws IOException {
+    private static AgentProcess start(List<String> jvmOptions, Map<String, String> env, String mainClass,
+            List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(HostProcess.javaBinary());
         cmd.add("-XX:+UseSerialGC");
@@ -54,6 +57,7 @@ final class AgentProcess implements AutoCloseable {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.redirectInput(ProcessBuilder.Redirect.PIPE); // No terminal: pairings are approved with the CLI.
+        pb.environment().putAll(env);
         return new AgentProcess(pb.start());
     }
 

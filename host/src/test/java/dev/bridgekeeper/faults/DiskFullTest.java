@@ -91,27 +91,18 @@ class DiskFullTest {
         return filler;
     }
 
-    /** The user types the code the extension shows into {@code bridgekeeper pairings approve}. */
-    private MainAccess.Result approveShownCode(TestExtension e) throws InterruptedException {
-        String code = e.ui().codes.poll(30, TimeUnit.SECONDS);
-        assertNotNull(code, () -> "no pairing code within 30 s; the agent's log:\n" + f.agentLog());
-        // The extension may show the code a moment before the agent lists the request.
-        await(30, () -> "the agent never listed code " + code, () -> f.cli("pairings", "list").out().contains(code));
-        return f.cli("pairings", "approve", code.replace(" ", ""));
-    }
-
     @Test
     void aPairingApprovedOnAFullDiskFailsCleanlyAndWorksOnceThereIsSpace() throws Exception {
         f.startReferenceAgent();
         TestExtension known = f.viaHost(newKey());
-        assertEquals(0, approveShownCode(known).code());
+        assertEquals(0, f.answerShownCode(known, true).code());
         known.awaitReady(30);
         byte[] pairings = f.pairingBytes();
         byte[] identity = Files.readAllBytes(f.dataDir.resolve(IdentityStore.FILE_NAME));
 
         Path filler = fillUp();
         TestExtension newcomer = f.viaHost(newKey());
-        MainAccess.Result approved = approveShownCode(newcomer);
+        MainAccess.Result approved = f.answerShownCode(newcomer, true);
         assertEquals(1, approved.code(), "the CLI does not claim success: " + approved.out() + approved.err());
         assertTrue(approved.err().contains("could not save the pairing"), approved.err());
         assertEquals("internal", take(newcomer.ui().failures, "failure"));
@@ -132,7 +123,7 @@ class DiskFullTest {
         // new one, the same key. The pairing runs again and now it is saved.
         await(30, () -> "the failed extension's port is still open", () -> newcomer.client().connections().isEmpty());
         TestExtension retry = f.viaHost(newcomer.key());
-        MainAccess.Result ok = approveShownCode(retry);
+        MainAccess.Result ok = f.answerShownCode(retry, true);
         assertEquals(0, ok.code(), ok.err());
         retry.awaitReady(30);
         assertEquals(2, f.openStore().list().size());

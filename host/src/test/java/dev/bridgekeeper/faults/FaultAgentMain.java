@@ -117,6 +117,11 @@ public final class FaultAgentMain {
         }
 
         @Override
+        public CompletableFuture<Num> clock() {
+            return CompletableFuture.completedFuture(new Num(System.currentTimeMillis()));
+        }
+
+        @Override
         public CompletableFuture<Stats> stats() {
             System.gc();
             System.gc();

@@ -29,6 +29,9 @@ public interface FaultChannel {
     /** The caller as the agent sees it: the host pid its hello gave, the connection id. */
     CompletableFuture<WhoAmI> whoami();
 
+    /** The agent's wall clock, in milliseconds since the epoch. */
+    CompletableFuture<Num> clock();
+
     /** Figures of the agent JVM, after a full GC. */
     CompletableFuture<Stats> stats();
 

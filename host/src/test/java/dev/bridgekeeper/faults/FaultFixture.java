@@ -46,10 +46,27 @@ final class FaultFixture implements AutoCloseable {
 
     /** Starts {@link FaultAgentMain} (allowing {@link #CALLER}) and waits until it serves. */
     AgentProcess startFaultAgent(List<String> jvmOptions, String... args) throws Exception {
+        return startFaultAgent(jvmOptions, java.util.Map.of(), args);
+    }
+
+    /** The same with extra environment variables for the agent process. */
+    AgentProcess startFaultAgent(List<String> jvmOptions, java.util.Map<String, String> env, String... args)
+            throws Exception {
         List<String> all = new ArrayList<>(List.of("--allow", CALLER));
         all.addAll(List.of(args));
-        agent = own(AgentProcess.fault(socket, dataDir, jvmOptions, all.toArray(String[]::new)));
+        agent = own(AgentProcess.fault(socket, dataDir, jvmOptions, env, all.toArray(String[]::new)));
         return agent.awaitReady();
+    }
+
+    /** The user types the code the extension shows into {@code bridgekeeper pairings approve} (or reject). */
+    MainAccess.Result answerShownCode(TestExtension e, boolean approve) throws InterruptedException {
+        String code = e.ui().codes.poll(30, TimeUnit.SECONDS);
+        if (code == null) {
+            throw new AssertionError("no pairing code within 30 s; the agent's log:\n" + agentLog());
+        }
+        // The extension may show the code a moment before the agent lists the request.
+        await(30, () -> "the agent never listed code " + code, () -> cli("pairings", "list").out().contains(code));
+        return cli("pairings", approve ? "approve" : "reject", code.replace(" ", ""));
     }
 
     AgentProcess startFaultAgent(String... args) throws Exception {
