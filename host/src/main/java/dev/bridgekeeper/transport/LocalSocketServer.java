@@ -71,6 +71,8 @@ public final class LocalSocketServer implements AutoCloseable {
     private volatile WatchService watcher;
     /** The last re-bind problem logged, so a lasting one is logged once, not every re-check. */
     private String lastRebindProblem;
+    /** The socket file of another live agent that took the path; not probed again while it stays. */
+    private Object foreignSocketKey;
     private volatile boolean closed;
 
     private LocalSocketServer(Path path, ServerSocketChannel server, Consumer<LocalConnection> handler,
@@ -276,6 +278,15 @@ public final class LocalSocketServer implements AutoCloseable {
         }
     }
 
+    /** The identity of whatever file is at {@link #path} now, or null if none (or the OS has none). */
+    private Object currentFileKey() {
+        try {
+            return fileKey(path);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** True while {@link #path} is still the socket file this server bound (or we cannot tell). */
     private boolean socketFileIsOurs() {
         try {
@@ -294,6 +305,10 @@ public final class LocalSocketServer implements AutoCloseable {
             if (closed || socketFileIsOurs()) {
                 return;
             }
+            Object current = currentFileKey();
+            if (current != null && current.equals(foreignSocketKey)) {
+                return; // Still the other agent's socket: do not knock on its door every few seconds.
+            }
             try {
                 prepareDirectory(path.getParent());
                 removeStaleSocket(path);
@@ -303,8 +318,12 @@ public final class LocalSocketServer implements AutoCloseable {
                 server = fresh;
                 closeQuietly(old);
                 lastRebindProblem = null;
+                foreignSocketKey = null;
                 log.warn("the socket file {} was removed or replaced; listening on a new one", path);
             } catch (IOException e) {
+                if (e instanceof AgentAlreadyRunningException) {
+                    foreignSocketKey = current;
+                }
                 String problem = e instanceof AgentAlreadyRunningException
                         ? "another agent now serves " + path + "; this one keeps its connections but gets no new ones"
                         : "could not re-create the socket " + path + " (" + e.getMessage() + "); retrying";

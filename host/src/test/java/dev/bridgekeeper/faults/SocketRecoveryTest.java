@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bridgekeeper.testing.HostProcess;
 import dev.bridgekeeper.testing.ShortTempDir;
 import dev.bridgekeeper.testing.TestExtension;
+import dev.bridgekeeper.transport.LocalConnection;
+import dev.bridgekeeper.transport.LocalSocketServer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -98,6 +100,38 @@ class SocketRecoveryTest {
             f.agent.resume();
         }
         assertTrue(f.agent.isAlive());
+    }
+
+    /**
+     * While this agent was frozen its socket was deleted and another agent took the path: this
+     * one leaves it alone (and says so once), and takes the path back only once it is free again.
+     */
+    @Test
+    void anotherAgentOnThePathIsLeftAlone() throws Exception {
+        f.startFaultAgent("--auto-approve");
+        f.agent.suspend();
+        LocalSocketServer other;
+        try {
+            Files.delete(f.socket);
+            other = LocalSocketServer.start(f.socket, LocalConnection::close);
+        } finally {
+            f.agent.resume();
+        }
+        Object othersFile = fileKey(f.socket);
+        try {
+            await(30, () -> "the agent did not notice the other agent:\n" + f.agentLog(),
+                    () -> f.agentLog().contains("another agent now serves"));
+            assertEquals(othersFile, fileKey(f.socket), "the other agent's socket is untouched");
+        } finally {
+            other.close(); // Removes its socket file.
+        }
+        await(30, () -> "the agent did not take the free path back:\n" + f.agentLog(), () -> isSocket(f.socket));
+        TestExtension e = f.viaHost(newKey());
+        e.awaitReady(30);
+    }
+
+    private static Object fileKey(Path p) throws java.io.IOException {
+        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     }
 
     /** A stopping agent removes its own (re-created) socket, and only that. */
