@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bridgekeeper.framing.FrameException;
+import dev.bridgekeeper.ipc.Endpoint;
 import dev.bridgekeeper.ipc.PairingRecord;
 import dev.bridgekeeper.secure.PairingCodes;
 import dev.bridgekeeper.secure.PairingRequest;
 import dev.bridgekeeper.transport.LocalConnection;
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +61,31 @@ final class AdminService {
         }
     }
 
+    /**
+     * Whether an approved pairing was saved. The session saves it as the approval arrives, almost
+     * always on this very thread before {@code approve} returns; otherwise it is in the store as
+     * soon as the save is done, and the connection ends if the save failed.
+     */
+    private boolean awaitSaved(PairingRequest request) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Endpoint conn = Endpoint.connection(request.connectionId());
+        while (true) {
+            boolean open = bridge.ipc().connections().stream().anyMatch(s -> s.endpoint().equals(conn));
+            if (bridge.pairingStore().findByFingerprint(request.keyFingerprint()).isPresent()) {
+                return true;
+            }
+            if (!open || System.nanoTime() > end) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
     private JsonNode handle(String command, String arg) {
         ObjectNode r = json.createObjectNode();
         switch (command) {
@@ -99,7 +127,18 @@ final class AdminService {
                     throw new IllegalArgumentException("a pairing code has six digits, like 042917");
                 }
                 boolean approve = command.endsWith("approve");
-                int n = approve ? bridge.pendingPairings().approve(code) : bridge.pendingPairings().reject(code);
+                int n;
+                if (approve) {
+                    List<PairingRequest> approved = bridge.pendingPairings().approveRequests(code);
+                    n = approved.size();
+                    if (n > 0 && !approved.stream().allMatch(this::awaitSaved)) {
+                        // Telling the user "approved" here would be wrong: the extension was told to retry.
+                        throw new IllegalArgumentException("the desktop could not save the pairing (is its disk full?); "
+                                + "the extension was told, and can pair again once that is fixed");
+                    }
+                } else {
+                    n = bridge.pendingPairings().reject(code);
+                }
                 if (n == 0) {
                     throw new IllegalArgumentException("no pairing request is waiting with code " + PairingCodes.format(code));
                 }

@@ -56,24 +56,32 @@ public final class PendingPairings {
 
     /** Approves the waiting requests showing this code; returns how many. */
     public int approve(int code) {
+        return answer(code, true).size();
+    }
+
+    /**
+     * Approves the waiting requests showing this code and returns them (the desktop then saves
+     * each pairing; see {@code AdminService} for telling whether that worked).
+     */
+    List<PairingRequest> approveRequests(int code) {
         return answer(code, true);
     }
 
     /** Rejects the waiting requests showing this code; returns how many. */
     public int reject(int code) {
-        return answer(code, false);
+        return answer(code, false).size();
     }
 
-    private int answer(int code, boolean approve) {
-        int n = 0;
+    private List<PairingRequest> answer(int code, boolean approve) {
+        List<PairingRequest> answered = new ArrayList<>();
         for (Entry e : List.copyOf(pending.values())) {
             // Compare every code the same way so timing says nothing about which matched.
             if (PairingCodes.sameCode(e.request().codeValue(), code) & code >= 0) {
                 if (e.answer().complete(approve)) {
-                    n++;
+                    answered.add(e.request());
                 }
             }
         }
-        return n;
+        return answered;
     }
 }

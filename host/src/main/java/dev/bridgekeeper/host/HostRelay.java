@@ -43,6 +43,10 @@ public final class HostRelay {
     private static final long WATCH_FALLBACK_MS = isLinux() ? 2000 : 500;
     /** Longest wait for the first status when stdin ends during start-up (a loaded machine is slow). */
     private static final long FIRST_STATUS_WAIT_MS = 1000;
+    /** First pause before reconnecting after the agent ended a connection it never accepted. */
+    static final long REFUSED_BACKOFF_MIN_MS = 250;
+    /** Longest such pause: a refused extension retries this often at most. */
+    static final long REFUSED_BACKOFF_MAX_MS = 10_000;
 
     private final CallerId caller;
     private final Path socketPath;
@@ -59,6 +63,11 @@ public final class HostRelay {
     /** The exit code the stdin thread chose; written before {@link #stopping} is set. */
     private volatile int exitCode;
     private volatile WatchService watcher;
+    /** Opens on shutdown; backoff pauses wait on it. */
+    private final java.util.concurrent.CountDownLatch stopSignal = new java.util.concurrent.CountDownLatch(1);
+
+    /** How one connection to the agent went. */
+    private record Session(boolean forwardedAny, boolean accepted) {}
 
     /** One live socket connection to the agent. */
     private static final class Connection {
@@ -112,13 +121,20 @@ public final class HostRelay {
         in.start();
         try {
             boolean reported = false;
+            int refusals = 0;
             while (!stopping) {
                 Connection c = connectOrWait(reported);
                 if (c == null) {
                     break;
                 }
-                pumpAgentToBrowser(c);
-                reported = true; // pumpAgentToBrowser told the extension the desktop went away
+                Session s = pumpAgentToBrowser(c, reported);
+                reported = true; // The extension knows the desktop is unavailable now.
+                // An agent that refuses this caller (or dies while accepting) ends the connection at
+                // once; reconnecting at full speed would flood it and the browser. Back off instead.
+                refusals = s.accepted() ? 0 : refusals + 1;
+                if (refusals > 0 && !pause(backoffMillis(refusals))) {
+                    break;
+                }
             }
         } catch (IOException e) {
             // stdout is gone: the browser closed the port, nothing is left to serve.
@@ -196,13 +212,33 @@ public final class HostRelay {
         }
     }
 
+    /** The pause before the {@code n}-th reconnect in a row after refusals: doubling, capped. */
+    static long backoffMillis(int n) {
+        return Math.min(REFUSED_BACKOFF_MAX_MS, REFUSED_BACKOFF_MIN_MS << Math.min(n - 1, 16));
+    }
+
+    /** Waits {@code millis} unless the host stops first; false when it is stopping. */
+    private boolean pause(long millis) {
+        try {
+            return !stopSignal.await(millis, TimeUnit.MILLISECONDS) && !stopping;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /**
      * Forwards agent frames to the browser until the agent goes away. Socket failures end this
      * connection only; a failure writing stdout propagates (the browser is gone).
+     *
+     * @param reported whether the extension was already told the desktop is unavailable: a
+     *                 connection that ends before the agent said anything does not repeat that
      */
-    private void pumpAgentToBrowser(Connection c) throws IOException {
+    private Session pumpAgentToBrowser(Connection c, boolean reported) throws IOException {
         FrameReader reader = new FrameReader(ChannelStreams.input(c.channel), Frames.MAX_TO_BROWSER);
         String why = "the desktop app closed the connection";
+        boolean forwardedAny = false;
+        boolean accepted = false;
         try {
             while (true) {
                 int n;
@@ -221,16 +257,31 @@ public final class HostRelay {
                 if (n < 0) {
                     break;
                 }
+                if (!forwardedAny) {
+                    accepted = isConnectedStatus(reader.buffer(), FrameReader.PAYLOAD_OFFSET, n);
+                }
                 toBrowser.forward(reader);
+                forwardedAny = true;
             }
         } finally {
             current = null;
             c.close();
         }
-        if (!stopping) {
+        if (!stopping && (forwardedAny || !reported)) {
             log.println("bridgekeeper-host: " + why);
             toBrowser.writeText(JsonText.status("desktop_unavailable", "desktop app went away"));
         }
+        return new Session(forwardedAny, accepted);
+    }
+
+    /**
+     * Whether an agent's first frame is its {@code status/connected} (the agent writes compact
+     * JSON, so a text match suffices; the host parses no JSON, to start fast). Anything else, an
+     * {@code error} above all, means the agent did not accept this connection.
+     */
+    static boolean isConnectedStatus(byte[] b, int off, int len) {
+        String head = new String(b, off, Math.min(len, 64), java.nio.charset.StandardCharsets.UTF_8);
+        return head.startsWith("{\"type\":\"status\",\"state\":\"connected\"");
     }
 
     private void tellAgent(Connection c, FrameException e) {
@@ -323,6 +374,7 @@ public final class HostRelay {
 
     private void shutdown() {
         stopping = true;
+        stopSignal.countDown();
         Connection c = current;
         if (c != null) {
             c.close();

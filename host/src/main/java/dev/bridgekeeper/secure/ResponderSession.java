@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bridgekeeper.ipc.CryptoProvider;
 import dev.bridgekeeper.ipc.PairingRecord;
 import dev.bridgekeeper.ipc.PeerIdentity;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -22,6 +24,9 @@ final class ResponderSession extends NoiseSession {
     private static final Logger log = LoggerFactory.getLogger(ResponderSession.class);
 
     private enum State { HANDSHAKE_STEP_1, HANDSHAKE_STEP_3, AWAIT_NONCE, AWAIT_APPROVAL, READY, DONE }
+
+    /** How stale a pairing's last-seen time may get before a handshake rewrites it. */
+    static final Duration LAST_SEEN_RESOLUTION = Duration.ofHours(1);
 
     private State state = State.HANDSHAKE_STEP_1;
     private byte[] desktopNonce;
@@ -89,9 +94,20 @@ final class ResponderSession extends NoiseSession {
         }
     }
 
+    /**
+     * Records when a paired extension was last seen, to the hour: every save rewrites and syncs the
+     * whole store, so writing it on every handshake would serialise a reconnect storm (all
+     * extensions after an agent restart) behind one disk sync each.
+     */
     private void recordSeen(PairingRecord r) {
+        Instant now = p.clock.instant();
+        Instant last = r.lastSeen();
+        if (last != null && !now.isBefore(last)
+                && Duration.between(last, now).compareTo(LAST_SEEN_RESOLUTION) < 0) {
+            return; // A clock that went back (last in the future) gets the time corrected below.
+        }
         try {
-            io.sessions().save(r.withLastSeen(p.clock.instant()));
+            io.sessions().save(r.withLastSeen(now));
         } catch (RuntimeException e) {
             // Only a timestamp: the pairing itself is intact, so the session goes on.
             log.warn("connection {}: could not record when pairing {} was last seen: {}", id(), r.id(), e.getMessage());

@@ -10,10 +10,15 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,6 +26,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -35,19 +41,38 @@ import org.slf4j.LoggerFactory;
  * {@code error/not_allowed} frame, is logged and disconnected before any handler sees it.
  * Each accepted connection is handed to the handler on its own thread, so a slow connection never
  * holds up the others or the accept loop.
+ *
+ * <p>While it runs it keeps its socket file: a cleaner that empties the runtime directory, or a
+ * user who deletes the file, would otherwise leave the agent alive but unreachable for every new
+ * host. A watcher thread notices (a directory watch, and a re-check of the file's identity every
+ * few seconds where watches are slow or unavailable) and binds a fresh socket on the same path;
+ * connections already accepted are not affected. It never takes the path from another live agent.
  */
 public final class LocalSocketServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalSocketServer.class);
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw-------");
 
+    /** How often the socket file is re-checked when no directory event came (a fallback). */
+    static final long RECHECK_MILLIS = 2000;
+
     private final Path path;
-    private final ServerSocketChannel server;
     private final Consumer<LocalConnection> handler;
     private final UserPrincipal owner;
-    private final Object socketFileKey;
     private final AtomicLong ids = new AtomicLong();
     private final Thread acceptThread;
+    private final Thread watchThread;
+    /** Guards re-binding against close. */
+    private final Object bindLock = new Object();
+    /** The listening channel; replaced when the socket file had to be re-created. */
+    private volatile ServerSocketChannel server;
+    /** Identity (inode) of the socket file this server created; null where the OS has none. */
+    private volatile Object socketFileKey;
+    private volatile WatchService watcher;
+    /** The last re-bind problem logged, so a lasting one is logged once, not every re-check. */
+    private String lastRebindProblem;
+    /** The socket file of another live agent that took the path; not probed again while it stays. */
+    private Object foreignSocketKey;
     private volatile boolean closed;
 
     private LocalSocketServer(Path path, ServerSocketChannel server, Consumer<LocalConnection> handler,
@@ -59,6 +84,8 @@ public final class LocalSocketServer implements AutoCloseable {
         this.socketFileKey = socketFileKey;
         this.acceptThread = new Thread(this::acceptLoop, "bridgekeeper-accept");
         this.acceptThread.setDaemon(true);
+        this.watchThread = new Thread(this::watchLoop, "bridgekeeper-socket-watch");
+        this.watchThread.setDaemon(true);
     }
 
     /**
@@ -76,21 +103,32 @@ public final class LocalSocketServer implements AutoCloseable {
         Path dir = path.getParent();
         UserPrincipal me = prepareDirectory(dir);
         removeStaleSocket(path);
+        ServerSocketChannel server = bind(path);
+        Object key = fileKey(path);
+        LocalSocketServer s = new LocalSocketServer(path, server, handler, me, key);
+        s.acceptThread.start();
+        s.watchThread.start();
+        log.info("listening on {}", path);
+        return s;
+    }
+
+    /** Binds a listening socket on {@code path} (which must be free), mode 0600. */
+    private static ServerSocketChannel bind(Path path) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(path));
             if (isPosix()) {
                 Files.setPosixFilePermissions(path, SOCKET_MODE);
             }
-            Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            LocalSocketServer s = new LocalSocketServer(path, server, handler, me, key);
-            s.acceptThread.start();
-            log.info("listening on {}", path);
-            return s;
+            return server;
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
+    }
+
+    private static Object fileKey(Path path) throws IOException {
+        return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     }
 
     public Path path() {
@@ -174,11 +212,15 @@ public final class LocalSocketServer implements AutoCloseable {
 
     private void acceptLoop() {
         while (!closed) {
+            ServerSocketChannel listening = server;
             SocketChannel ch;
             try {
-                ch = server.accept();
+                ch = listening.accept();
             } catch (ClosedChannelException e) {
-                return;
+                if (closed || listening == server) {
+                    return;
+                }
+                continue; // Re-bound: accept on the new channel.
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -190,6 +232,106 @@ public final class LocalSocketServer implements AutoCloseable {
             Thread t = new Thread(() -> admit(id, ch), "bridgekeeper-conn-" + id);
             t.setDaemon(true);
             t.start();
+        }
+    }
+
+    /**
+     * Waits for changes in the socket's directory (or the re-check interval) and re-creates the
+     * socket whenever its file is no longer the one this server bound.
+     */
+    private void watchLoop() {
+        WatchKey key = null;
+        while (!closed) {
+            try {
+                if (key == null || !key.isValid()) {
+                    key = registerWatch();
+                }
+                WatchService w = watcher;
+                if (w != null) {
+                    WatchKey fired = w.poll(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+                    if (fired != null) {
+                        fired.pollEvents();
+                        fired.reset();
+                    }
+                } else {
+                    Thread.sleep(RECHECK_MILLIS);
+                }
+            } catch (ClosedWatchServiceException | InterruptedException e) {
+                return; // Closing.
+            }
+            if (!closed && !socketFileIsOurs()) {
+                rebind();
+            }
+        }
+    }
+
+    /** Watches the socket's directory; null when that is not possible (the re-check covers it). */
+    private WatchKey registerWatch() {
+        try {
+            if (watcher == null) {
+                watcher = path.getFileSystem().newWatchService();
+            }
+            return path.getParent().register(watcher, StandardWatchEventKinds.ENTRY_DELETE,
+                    StandardWatchEventKinds.ENTRY_CREATE);
+        } catch (IOException e) {
+            return null; // The directory is gone (re-created on re-bind) or no watch is possible here.
+        }
+    }
+
+    /** The identity of whatever file is at {@link #path} now, or null if none (or the OS has none). */
+    private Object currentFileKey() {
+        try {
+            return fileKey(path);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** True while {@link #path} is still the socket file this server bound (or we cannot tell). */
+    private boolean socketFileIsOurs() {
+        try {
+            Object key = fileKey(path);
+            return key == null || key.equals(socketFileKey);
+        } catch (NoSuchFileException gone) {
+            return false;
+        } catch (IOException unknown) {
+            return true; // Cannot look: leave things as they are.
+        }
+    }
+
+    /** Binds a fresh socket on the path, unless another live agent serves it now. */
+    private void rebind() {
+        synchronized (bindLock) {
+            if (closed || socketFileIsOurs()) {
+                return;
+            }
+            Object current = currentFileKey();
+            if (current != null && current.equals(foreignSocketKey)) {
+                return; // Still the other agent's socket: do not knock on its door every few seconds.
+            }
+            try {
+                prepareDirectory(path.getParent());
+                removeStaleSocket(path);
+                ServerSocketChannel fresh = bind(path);
+                ServerSocketChannel old = server;
+                socketFileKey = fileKey(path);
+                server = fresh;
+                closeQuietly(old);
+                lastRebindProblem = null;
+                foreignSocketKey = null;
+                log.warn("the socket file {} was removed or replaced; listening on a new one", path);
+            } catch (IOException e) {
+                if (e instanceof AgentAlreadyRunningException) {
+                    foreignSocketKey = current;
+                }
+                String problem = e instanceof AgentAlreadyRunningException
+                        ? "another agent now serves " + path + "; this one keeps its connections but gets no new ones"
+                        : "could not re-create the socket " + path + " (" + e.getMessage() + "); retrying";
+                if (!problem.equals(lastRebindProblem)) {
+                    log.warn(problem);
+                    lastRebindProblem = problem;
+                }
+            }
         }
     }
 
@@ -234,7 +376,7 @@ public final class LocalSocketServer implements AutoCloseable {
         closeQuietly(ch);
     }
 
-    private static void closeQuietly(SocketChannel ch) {
+    private static void closeQuietly(java.nio.channels.Channel ch) {
         try {
             ch.close();
         } catch (IOException ignored) {
@@ -249,22 +391,28 @@ public final class LocalSocketServer implements AutoCloseable {
     /** Stops accepting and removes the socket file if it is still the one this server created. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // Closing the listener is best effort; the file removal below is what matters.
-        }
-        try {
-            Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            if (Objects.equals(key, socketFileKey)) {
-                Files.deleteIfExists(path);
+        synchronized (bindLock) {
+            if (closed) {
+                return;
             }
-        } catch (IOException gone) {
-            // Already removed (or replaced by someone else, whom we leave alone).
+            closed = true;
+            closeQuietly(server); // Best effort; the file removal below is what matters.
+            WatchService w = watcher;
+            if (w != null) {
+                try {
+                    w.close();
+                } catch (IOException ignored) {
+                    // The watcher thread ends either way (it checks `closed`).
+                }
+            }
+            watchThread.interrupt();
+            try {
+                if (Objects.equals(fileKey(path), socketFileKey)) {
+                    Files.deleteIfExists(path);
+                }
+            } catch (IOException gone) {
+                // Already removed (or replaced by someone else, whom we leave alone).
+            }
         }
     }
 }

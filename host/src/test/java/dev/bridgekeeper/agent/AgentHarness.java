@@ -2,22 +2,17 @@ package dev.bridgekeeper.agent;
 
 import dev.bridgekeeper.cli.MainAccess;
 import dev.bridgekeeper.ipc.Endpoint;
-import dev.bridgekeeper.ipc.InMemorySessionRepository;
 import dev.bridgekeeper.ipc.IpcClient;
 import dev.bridgekeeper.ipc.SessionRepository;
 import dev.bridgekeeper.noise.KeyPair;
-import dev.bridgekeeper.secure.InitiatorListener;
-import dev.bridgekeeper.secure.NoiseCryptoProvider;
 import dev.bridgekeeper.secure.PairingRequest;
-import dev.bridgekeeper.testing.HostProcess;
 import dev.bridgekeeper.testing.ShortTempDir;
-import dev.bridgekeeper.transport.NativeHostBackend;
+import dev.bridgekeeper.testing.TestExtension;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -76,30 +71,8 @@ final class AgentHarness implements AutoCloseable {
         return start(b -> {});
     }
 
-    /** What an extension's user interface saw. */
-    static final class Ui implements InitiatorListener {
-        final BlockingQueue<String> codes = new LinkedBlockingQueue<>();
-        final BlockingQueue<String> failures = new LinkedBlockingQueue<>();
-        final BlockingQueue<String> readies = new LinkedBlockingQueue<>();
-
-        @Override
-        public void pairingCode(String code) {
-            codes.add(code);
-        }
-
-        @Override
-        public void ready(String desktopName, String desktopVersion) {
-            readies.add(desktopName);
-        }
-
-        @Override
-        public void failed(String code, String message) {
-            failures.add(code);
-        }
-    }
-
     /** A Java extension connected through a real host process. */
-    record Extension(IpcClient client, Ui ui, SessionRepository pins) {
+    record Extension(IpcClient client, TestExtension.Ui ui, SessionRepository pins) {
         void awaitReady() throws Exception {
             client.whenReady(Endpoint.desktop()).get(30, TimeUnit.SECONDS);
         }
@@ -110,20 +83,9 @@ final class AgentHarness implements AutoCloseable {
     }
 
     Extension extension(String callerId, KeyPair key) throws IOException {
-        Ui ui = new Ui();
-        SessionRepository pins = new InMemorySessionRepository();
-        NativeHostBackend host = NativeHostBackend.spawn(List.of(HostProcess.javaBinary(), "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("bridgekeeper.classes"),
-                "dev.bridgekeeper.cli.Main", "host", callerId), Map.of("BRIDGEKEEPER_SOCKET", socket.toString()));
-        IpcClient client = IpcClient.builder()
-                .backend(host)
-                .cryptoProvider(NoiseCryptoProvider.initiator(key, callerId).identity("Test Extension", "1.0.0")
-                        .listener(ui).build())
-                .sessionRepository(pins)
-                .build();
-        owned.add(client);
-        client.start();
-        return new Extension(client, ui, pins);
+        TestExtension e = TestExtension.viaHost(socket, callerId, key);
+        owned.add(e);
+        return new Extension(e.client(), e.ui(), e.pins());
     }
 
     /** Runs a {@code bridgekeeper} CLI command in this JVM against this agent; returns exit code and output. */

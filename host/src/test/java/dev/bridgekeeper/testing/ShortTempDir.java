@@ -27,10 +27,15 @@ public final class ShortTempDir implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (!Files.exists(path)) {
+        deleteTree(path);
+    }
+
+    /** Deletes a directory and everything in it (nothing if it does not exist). */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(path)) {
+        try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
