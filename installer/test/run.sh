@@ -97,7 +97,7 @@ all_manifests_under() { find "$@" -name "$NM" 2>/dev/null | sort; }
 # The jar.
 
 JAR=${BRIDGEKEEPER_JAR:-$REPO/host/target/bridgekeeper.jar}
-if [ ! -f "$JAR" ]; then
+if [ ! -f "$JAR" ] || { [ -z "${BRIDGEKEEPER_JAR:-}" ] && [ ! -f "$REPO/host/target/bridgekeeper-host.jar" ]; }; then
   echo "building $JAR (mvn -B -o -q package -DskipTests)"
   (cd "$REPO" && mvn -B -o -q package -DskipTests) || { echo "could not build the jar"; exit 1; }
 fi
@@ -112,6 +112,26 @@ JDK_BIN=$(dirname "$(readlink -f "$(command -v java)")")
 [ -n "${JAVA_HOME:-}" ] && JDK_BIN="$JAVA_HOME/bin"
 [ -x "$JDK_BIN/jlink" ] || CAN_JLINK=0
 [ "${BRIDGEKEEPER_SKIP_JLINK:-0}" = 1 ] && CAN_JLINK=0
+
+# The host-only jar `mvn package` builds next to the shaded one (install.sh installs both).
+HOST_JAR="$(dirname "$JAR")/bridgekeeper-host.jar"
+
+# Prints each frame of a file of native messaging frames as one line of JSON; fails on a
+# truncated or oversized frame or one that is not a JSON object.
+frames_of() { # FILE
+  node -e '
+    const b = require("fs").readFileSync(process.argv[1]);
+    let at = 0;
+    while (at < b.length) {
+      if (b.length - at < 4) { console.error("truncated length at " + at); process.exit(1); }
+      const n = b.readUInt32LE(at);
+      if (n === 0 || n > 1048576 || b.length < at + 4 + n) { console.error("bad length " + n); process.exit(1); }
+      const m = JSON.parse(b.subarray(at + 4, at + 4 + n).toString("utf8"));
+      if (typeof m !== "object" || m === null || Array.isArray(m)) { console.error("not an object"); process.exit(1); }
+      console.log(JSON.stringify(m));
+      at += 4 + n;
+    }' "$1"
+}
 
 # A fresh fake HOME with some browsers' config folders.
 new_home() { # NAME -> prints the HOME path
@@ -156,6 +176,25 @@ doctor_agrees() { # HOME ROOT OS
 }
 
 # ---------------------------------------------------------------------------------------------
+if [ -f "$HOST_JAR" ]; then
+  start "the host-only jar holds only host classes and runs the host on its own"
+  extra=$(list_jar "$HOST_JAR" | grep '\.class$' | grep -Ev '^dev/bridgekeeper/(host/|framing/|transport/(SocketPaths|ChannelStreams|PeerCredentials)[$.]|Version\.class$|cli/Main\.class$)')
+  [ -z "$extra" ] || fail "unexpected classes in $HOST_JAR: $extra"
+  # Run with nothing but this jar on the class path: a missing class would fail the run.
+  out_file="$TMP_ROOT/thin.out"
+  BRIDGEKEEPER_SOCKET="$TMP_ROOT/no-agent/agent.sock" timeout 20 java -jar "$HOST_JAR" host "chrome-extension://$CHROME_ID/" \
+    </dev/null >"$out_file" 2>"$TMP_ROOT/thin.err" || fail "java -jar $HOST_JAR host exited $?: $(tail -n 3 "$TMP_ROOT/thin.err")"
+  frames=$(frames_of "$out_file") || fail "the host-only jar wrote a malformed frame"
+  [ "$(printf '%s\n' "$frames" | grep -c .)" = 1 ] || fail "expected exactly one frame, got: $frames"
+  printf '%s' "$frames" | grep -q '"type":"status","state":"desktop_unavailable"' \
+    || fail "expected status/desktop_unavailable, got: $frames"
+  finish
+elif [ -n "${BRIDGEKEEPER_JAR:-}" ]; then
+  skip "the host-only jar" "$HOST_JAR is missing next to BRIDGEKEEPER_JAR"
+else
+  start "the host-only jar"; fail "mvn package did not build $HOST_JAR"; finish
+fi
+
 start "user scope: only browsers whose folder exists get a manifest, with the right fields and modes"
 H=$(new_home user)
 mkdir -p "$H/.config/google-chrome" "$H/.config/chromium" "$H/.config/microsoft-edge" \
