@@ -227,7 +227,14 @@ head -n 1 "$L" | grep -qx '#!/bin/sh' || fail "launcher shebang"
 grep -v '^#' "$REPO/installer/host-jvm-flags" | grep -v '^$' | grep -v CDS_ARCHIVE | while IFS= read -r flag; do
   grep -qF -- "'$flag'" "$L" || echo "missing flag $flag"
 done | grep -q . && fail "launcher lacks flags from host-jvm-flags"
-grep -qF -- "-jar '$P/bridgekeeper.jar' host \"\$@\"" "$L" || fail "launcher does not run '-jar <jar> host \"\$@\"'"
+if [ -f "$HOST_JAR" ]; then
+  expect_mode "$P/bridgekeeper-host.jar" 644
+  cmp -s "$HOST_JAR" "$P/bridgekeeper-host.jar" || fail "installed host-only jar differs"
+  grep -qF -- "-jar '$P/bridgekeeper-host.jar' host \"\$@\"" "$L" || fail "launcher does not run '-jar <host-only jar> host \"\$@\"'"
+  grep -qF -- "-jar '$P/bridgekeeper.jar' \"\$@\"" "$P/bin/bridgekeeper" || fail "the CLI launcher does not run the shaded jar"
+else
+  grep -qF -- "-jar '$P/bridgekeeper.jar' host \"\$@\"" "$L" || fail "launcher does not run '-jar <jar> host \"\$@\"'"
+fi
 if [ -f "$P/host.jsa" ]; then
   grep -qF -- "-XX:SharedArchiveFile=$P/host.jsa" "$L" || fail "archive built but launcher does not use it"
   expect_mode "$P/host.jsa" 644
@@ -298,6 +305,22 @@ rmdir "$H/.mozilla/native-messaging-hosts" 2>/dev/null || fail "kept folder miss
 out=$(run_uninstall "$H" 2>&1) || fail "second uninstall failed"
 printf '%s' "$out" | grep -q 'Nothing to uninstall' || fail "second uninstall did not say there is nothing"
 finish
+
+if [ "$HAS_HOST" = 1 ]; then
+  start "an older build without the host-only jar: the launcher runs the host from the shaded jar"
+  H=$(new_home oldbuild)
+  mkdir -p "$H/.config/chromium" "$TMP_ROOT/oldbuild/jar"
+  cp "$JAR" "$TMP_ROOT/oldbuild/jar/bridgekeeper.jar"
+  out=$(HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$H/.run" bash "$INSTALL" \
+    --jar "$TMP_ROOT/oldbuild/jar/bridgekeeper.jar" --no-cds 2>&1) || fail "install failed: $out"
+  P="$H/.local/share/bridgekeeper"
+  [ ! -e "$P/bridgekeeper-host.jar" ] || fail "installed a host-only jar that the build did not have"
+  grep -qF -- "-jar '$P/bridgekeeper.jar' host \"\$@\"" "$P/bin/bridgekeeper-host" || fail "launcher does not fall back to the shaded jar"
+  check_launcher_starts "$P/bin/bridgekeeper-host" "chrome-extension://$CHROME_ID/"
+  run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
+  [ ! -e "$P" ] || fail "prefix left after uninstall"
+  finish
+fi
 
 start "dry-run of a first install creates nothing"
 H=$(new_home dry)
@@ -451,6 +474,10 @@ if [ "$CAN_JLINK" = 1 ]; then
     S="$H/.var/app/$app/data/bridgekeeper"
     expect_mode "$S/bin/bridgekeeper-host" 755
     cmp -s "$JAR" "$S/bridgekeeper.jar" || fail "$app: jar copy"
+    if [ -f "$HOST_JAR" ]; then
+      cmp -s "$HOST_JAR" "$S/bridgekeeper-host.jar" || fail "$app: host-only jar copy"
+      grep -qF -- "-jar '$S/bridgekeeper-host.jar' host" "$S/bin/bridgekeeper-host" || fail "$app: launcher does not run the host-only jar"
+    fi
     grep -qF "exec '$S/runtime/bin/java'" "$S/bin/bridgekeeper-host" || fail "$app: launcher does not use the sandbox runtime"
     grep -qF "BRIDGEKEEPER_SOCKET:-'$S/agent.sock'" "$S/bin/bridgekeeper-host" || fail "$app: launcher socket"
     "$S/runtime/bin/java" -jar "$S/bridgekeeper.jar" version >/dev/null 2>&1 || fail "$app: the sandbox runtime cannot run the jar"
