@@ -592,10 +592,10 @@ cleanup() {
   if [ -n "$WORK_DIR" ]; then rm -rf "$WORK_DIR"; fi
 }
 trap cleanup EXIT
-work_dir() {
-  if [ -z "$WORK_DIR" ]; then WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bridgekeeper-install.XXXXXX"); fi
-  printf '%s' "$WORK_DIR"
-}
+# Created here, in the main shell: work_dir is mostly called as $(work_dir), a subshell, where
+# setting WORK_DIR would be lost (a new folder per call, and none of them removed at exit).
+WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bridgekeeper-install.XXXXXX")
+work_dir() { printf '%s' "$WORK_DIR"; }
 
 JLINK="$JDK_HOME/bin/jlink"
 JDEPS="$JDK_HOME/bin/jdeps"
@@ -651,7 +651,8 @@ install_runtime() { # TREE
 # Runs CMD with a time limit, without coreutils' timeout (absent on macOS).
 run_with_timeout() { # SECONDS CMD...
   limit=$1; shift
-  "$@" &
+  # <&0: an asynchronous command would otherwise read /dev/null instead of our stdin.
+  "$@" <&0 &
   child=$!
   (
     n=0
@@ -678,8 +679,52 @@ flags_for() { # ARCHIVE
   done
 }
 
-# Builds TREE/host.jsa by running the host once (JDK 13+ dynamic archive at exit), with stdin
-# at EOF and no agent to reach. Reuses an archive built from the same java, jar and flags.
+# Starts `bridgekeeper echo-agent` (it answers the host's hello with status/connected, then echoes
+# frames) on a socket in a private scratch folder, so the training run below takes the connected
+# path. Sets TRAIN_AGENT_PID and TRAIN_SOCKET; returns 1 (and stops what it started) when the
+# agent does not listen within 15 s.
+start_training_agent() { # TREE JAVA
+  TRAIN_AGENT_PID="" TRAIN_SOCKET=""
+  scratch="$(work_dir)/training-agent"
+  rm -rf "$scratch"
+  mkdir -m 0700 "$scratch" || return 1
+  "$2" -jar "$1/bridgekeeper.jar" echo-agent --socket "$scratch/agent.sock" </dev/null >/dev/null 2>"$(work_dir)/echo-agent.log" &
+  TRAIN_AGENT_PID=$!
+  n=0
+  while [ "$n" -lt 150 ]; do
+    if [ -S "$scratch/agent.sock" ]; then TRAIN_SOCKET="$scratch/agent.sock"; return 0; fi
+    kill -0 "$TRAIN_AGENT_PID" 2>/dev/null || break
+    sleep 0.1
+    n=$((n + 1))
+  done
+  stop_training_agent
+  return 1
+}
+
+stop_training_agent() {
+  if [ -n "${TRAIN_AGENT_PID:-}" ]; then
+    kill "$TRAIN_AGENT_PID" 2>/dev/null || true
+    wait "$TRAIN_AGENT_PID" 2>/dev/null || true
+    TRAIN_AGENT_PID=""
+  fi
+  rm -rf "$(work_dir)/training-agent"
+}
+
+# The browser's side of a training run: waits for the host's first frame (status/connected when
+# the echo agent answers), sends one small frame for the host to relay, waits a moment for the
+# echo, then closes stdin (EOF ends the host).
+training_input() { # HOST_STDOUT_FILE
+  n=0
+  while [ ! -s "$1" ] && [ "$n" -lt 150 ]; do sleep 0.1; n=$((n + 1)); done
+  # A 15-byte frame: {"type":"ping"} after its little-endian length.
+  printf '\017\000\000\000{"type":"ping"}'
+  sleep 0.5
+}
+
+# Builds TREE/host.jsa by running the host once (JDK 13+ dynamic archive at exit) against an echo
+# agent, so the archive holds the connected path and the relay too; without the agent (it could
+# not start) the host runs with no agent to reach and the archive holds the start-up path only.
+# Reuses an archive built from the same java, jar and flags.
 # Sets CDS_ARCHIVE to the archive path, or to "" when there is none.
 build_cds_archive() { # TREE JAVA HOST_JAR_NAME
   tree=$1 java=$2 host_jar="$1/$3"
@@ -687,12 +732,12 @@ build_cds_archive() { # TREE JAVA HOST_JAR_NAME
   stamp_file="$tree/host.jsa.stamp"
   CDS_ARCHIVE=""
   if [ "$DRY_RUN" = 1 ]; then
-    say "[dry-run] build class-data archive $archive (by running the host once)"
+    say "[dry-run] build class-data archive $archive (by running the host once against an echo agent)"
     record file "$archive"; record file "$stamp_file"
     CDS_ARCHIVE=$archive
     return 0
   fi
-  stamp="$("$java" -version 2>&1 | tr '\n' ' ') jar=$3:$(cksum <"$host_jar") flags=$(printf '%s' "$FLAGS" | cksum)"
+  stamp="$("$java" -version 2>&1 | tr '\n' ' ') jar=$3:$(cksum <"$host_jar") flags=$(printf '%s' "$FLAGS" | cksum) trained=agent"
   if [ -s "$archive" ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
     record file "$archive"; record file "$stamp_file"
     CDS_ARCHIVE=$archive
@@ -700,13 +745,23 @@ build_cds_archive() { # TREE JAVA HOST_JAR_NAME
   fi
   rm -f "$archive" "$stamp_file"
   wd=$(work_dir)
+  socket="$wd/no-agent/agent.sock"
+  if start_training_agent "$tree" "$java"; then
+    socket=$TRAIN_SOCKET
+  else
+    warn "the echo agent for training the class-data archive did not start; training without it (the host then starts a little slower with an agent). Its log: $(tail -n 2 "$wd/echo-agent.log" 2>/dev/null | tr '\n' ' ')"
+    # A stamp that cannot match: the next install tries the agent again.
+    stamp="$stamp-failed"
+  fi
   dump_flags=$(flags_for "" | tr '\n' ' ')
   first_id=$(printf '%s\n' "$CHROME_IDS" | head -n 1)
-  # shellcheck disable=SC2086 # one flag per line in host-jvm-flags, so no flag holds a space
-  if ( cd "$tree" && BRIDGEKEEPER_SOCKET="$wd/no-agent/agent.sock" \
+  : >"$wd/training.out"
+  # SC2094: training_input only watches the host's output file grow, it never reads it.
+  # shellcheck disable=SC2086,SC2094 # one flag per line in host-jvm-flags, so no flag holds a space
+  if ( cd "$tree" && training_input "$wd/training.out" | BRIDGEKEEPER_SOCKET="$socket" \
        run_with_timeout "$CDS_TIMEOUT_SECONDS" "$java" $dump_flags "-XX:ArchiveClassesAtExit=$archive" \
          -jar "$host_jar" host "chrome-extension://$first_id/" \
-         </dev/null >/dev/null 2>"$wd/cds.log" ) && [ -s "$archive" ]; then
+         >"$wd/training.out" 2>"$wd/cds.log" ) && [ -s "$archive" ]; then
     chmod 0644 "$archive"
     printf '%s\n' "$stamp" >"$stamp_file"
     chmod 0644 "$stamp_file"
@@ -717,6 +772,7 @@ build_cds_archive() { # TREE JAVA HOST_JAR_NAME
     warn "could not build the class-data archive in $tree (running the host failed; its last lines follow). The launcher works without it and only starts slower."
     tail -n 5 "$wd/cds.log" | sed 's/^/    /' >&2
   fi
+  stop_training_agent
 }
 
 launcher_text() { # JAVA TREE ARCHIVE SANDBOX_SOCKET HOST_JAR_NAME

@@ -255,6 +255,43 @@ else
   skip "the installed launcher starts the host" "the jar has no host command yet (dev/bridgekeeper/host/)"
 fi
 
+# Starts `bridgekeeper echo-agent` on a socket under TMP_ROOT; sets ECHO_PID and ECHO_SOCKET.
+start_echo_agent() { # NAME
+  local d="$TMP_ROOT/$1"
+  mkdir -p "$d" && chmod 700 "$d"
+  ECHO_SOCKET="$d/agent.sock"
+  java -jar "$JAR" echo-agent --socket "$ECHO_SOCKET" </dev/null >/dev/null 2>"$d/agent.log" &
+  ECHO_PID=$!
+  local n=0
+  while [ ! -S "$ECHO_SOCKET" ] && [ "$n" -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+  [ -S "$ECHO_SOCKET" ]
+}
+stop_echo_agent() { kill "$ECHO_PID" 2>/dev/null; wait "$ECHO_PID" 2>/dev/null; }
+
+# Runs LAUNCHER's java command with class-load logging added, against the echo agent, and prints
+# the log: which classes came from the class-data archive or AOT cache ("shared objects file").
+classes_loaded_by() { # LAUNCHER LOGFILE
+  sed "s| -jar | -Xlog:class+load=info:file=$2 -jar |" "$1" >"$TMP_ROOT/probe.sh"
+  { sleep 1; } | BRIDGEKEEPER_SOCKET=$ECHO_SOCKET timeout 20 sh "$TMP_ROOT/probe.sh" "chrome-extension://$CHROME_ID/" \
+    >"$TMP_ROOT/probe.out" 2>"$TMP_ROOT/probe.err"
+  grep -q '"state":"connected"' "$TMP_ROOT/probe.out" || fail "probe run did not connect: $(tail -n 3 "$TMP_ROOT/probe.err")"
+}
+
+if [ "$HAS_HOST" = 1 ] && [ -f "$P/host.jsa" ]; then
+  start "the class-data archive was trained with an agent: the connected path loads from it"
+  if start_echo_agent echo-user; then
+    classes_loaded_by "$L" "$TMP_ROOT/classes.log"
+    # Only the connected path opens a Unix-domain socket; without an agent the host never does.
+    for c in 'sun.nio.ch.UnixDomainSockets' "dev.bridgekeeper.host.HostRelay\$Connection"; do
+      grep -qF "$c source: shared objects file" "$TMP_ROOT/classes.log" || fail "$c was not in the archive"
+    done
+    stop_echo_agent
+  else
+    fail "the test's echo agent did not start: $(cat "$TMP_ROOT/echo-user/agent.log")"
+  fi
+  finish
+fi
+
 if [ "$HAS_DOCTOR" = 1 ]; then
   # Keeps install.sh's folders and the doctor's lookup in step. Without the host command the
   # launchers cannot answer yet, so they are not started then.
@@ -319,6 +356,20 @@ if [ "$HAS_HOST" = 1 ]; then
   check_launcher_starts "$P/bin/bridgekeeper-host" "chrome-extension://$CHROME_ID/"
   run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
   [ ! -e "$P" ] || fail "prefix left after uninstall"
+  finish
+fi
+
+if [ "$HAS_HOST" = 1 ]; then
+  start "no echo agent for training (socket path too long): a warning, an archive trained without it, a working launcher"
+  H=$(new_home noagent)
+  long="$TMP_ROOT/$(printf 'x%.0s' $(seq 1 110))"
+  mkdir -p "$long"
+  out=$(TMPDIR=$long run_install "$H" 2>&1) || fail "install failed: $out"
+  printf '%s' "$out" | grep -q 'echo agent for training the class-data archive did not start' || fail "no warning: $out"
+  P="$H/.local/share/bridgekeeper"
+  [ -s "$P/host.jsa" ] || fail "no archive built without the agent"
+  check_launcher_starts "$P/bin/bridgekeeper-host" "chrome-extension://$CHROME_ID/"
+  [ -z "$(ls -A "$long")" ] || fail "scratch left in TMPDIR: $(ls -A "$long")"
   finish
 fi
 
