@@ -570,6 +570,11 @@ case "$JAVA_SPEC" in
   1.*|[0-9]|1[0-6]) die "Java $JAVA_SPEC at $JDK_HOME is too old: Bridgekeeper needs Java 17 or newer (set JAVA_HOME to a JDK 17+)" ;;
 esac
 SYSTEM_JAVA="$JDK_HOME/bin/java"
+# JDK 25+ (JEP 514/515): an AOT cache (-XX:AOTCacheOutput at install, -XX:AOTCache in the launcher)
+# replaces the dynamic CDS archive; it also keeps profiles and starts the host faster with an agent.
+# Every tree's java is this JDK or a jlink image of it, so one answer serves all trees.
+USE_AOT=0
+if [ "${JAVA_SPEC%%.*}" -ge 25 ] 2>/dev/null; then USE_AOT=1; fi
 say "Using Java $JAVA_SPEC from $JDK_HOME"
 if [ "$RUNTIME" = system ]; then
   require_ascii_path "Java home" "$JDK_HOME"
@@ -667,8 +672,17 @@ run_with_timeout() { # SECONDS CMD...
 }
 
 # The flags for a launcher: @CDS_ARCHIVE@ lines kept (filled in) only when ARCHIVE is non-empty.
+# With the AOT cache (JDK 25+) the @CDS_ARCHIVE@ line becomes -XX:AOTCache=ARCHIVE and -Xshare
+# lines are dropped: JDK 25 refuses to start with -XX:AOTCache and any -Xshare option, and says
+# so on stdout, where the browser expects frames.
 flags_for() { # ARCHIVE
   printf '%s\n' "$FLAGS" | while IFS= read -r flag; do
+    if [ "$USE_AOT" = 1 ]; then
+      case "$flag" in
+        -Xshare:*) continue ;;
+        *@CDS_ARCHIVE@*) [ -z "$1" ] || printf '%s\n' "-XX:AOTCache=$1"; continue ;;
+      esac
+    fi
     case "$flag" in
       *@CDS_ARCHIVE@*)
         [ -n "$1" ] || continue
@@ -721,18 +735,22 @@ training_input() { # HOST_STDOUT_FILE
   sleep 0.5
 }
 
-# Builds TREE/host.jsa by running the host once (JDK 13+ dynamic archive at exit) against an echo
-# agent, so the archive holds the connected path and the relay too; without the agent (it could
+# Builds TREE/host.jsa by running the host once (JDK 13+ dynamic archive at exit), or on JDK 25+
+# TREE/host.aot (AOT cache, -XX:AOTCacheOutput), against an echo agent, so the archive holds the connected path and the relay too; without the agent (it could
 # not start) the host runs with no agent to reach and the archive holds the start-up path only.
 # Reuses an archive built from the same java, jar and flags.
 # Sets CDS_ARCHIVE to the archive path, or to "" when there is none.
 build_cds_archive() { # TREE JAVA HOST_JAR_NAME
   tree=$1 java=$2 host_jar="$1/$3"
-  archive="$tree/host.jsa"
-  stamp_file="$tree/host.jsa.stamp"
+  if [ "$USE_AOT" = 1 ]; then
+    archive="$tree/host.aot" dump_flag="-XX:AOTCacheOutput=$tree/host.aot" what="AOT cache"
+  else
+    archive="$tree/host.jsa" dump_flag="-XX:ArchiveClassesAtExit=$tree/host.jsa" what="class-data archive"
+  fi
+  stamp_file="$archive.stamp"
   CDS_ARCHIVE=""
   if [ "$DRY_RUN" = 1 ]; then
-    say "[dry-run] build class-data archive $archive (by running the host once against an echo agent)"
+    say "[dry-run] build $what $archive (by running the host once against an echo agent)"
     record file "$archive"; record file "$stamp_file"
     CDS_ARCHIVE=$archive
     return 0
@@ -749,7 +767,7 @@ build_cds_archive() { # TREE JAVA HOST_JAR_NAME
   if start_training_agent "$tree" "$java"; then
     socket=$TRAIN_SOCKET
   else
-    warn "the echo agent for training the class-data archive did not start; training without it (the host then starts a little slower with an agent). Its log: $(tail -n 2 "$wd/echo-agent.log" 2>/dev/null | tr '\n' ' ')"
+    warn "the echo agent for training the $what did not start; training without it (the host then starts a little slower with an agent). Its log: $(tail -n 2 "$wd/echo-agent.log" 2>/dev/null | tr '\n' ' ')"
     # A stamp that cannot match: the next install tries the agent again.
     stamp="$stamp-failed"
   fi
@@ -759,7 +777,7 @@ build_cds_archive() { # TREE JAVA HOST_JAR_NAME
   # SC2094: training_input only watches the host's output file grow, it never reads it.
   # shellcheck disable=SC2086,SC2094 # one flag per line in host-jvm-flags, so no flag holds a space
   if ( cd "$tree" && training_input "$wd/training.out" | BRIDGEKEEPER_SOCKET="$socket" \
-       run_with_timeout "$CDS_TIMEOUT_SECONDS" "$java" $dump_flags "-XX:ArchiveClassesAtExit=$archive" \
+       run_with_timeout "$CDS_TIMEOUT_SECONDS" "$java" $dump_flags "$dump_flag" \
          -jar "$host_jar" host "chrome-extension://$first_id/" \
          >"$wd/training.out" 2>"$wd/cds.log" ) && [ -s "$archive" ]; then
     chmod 0644 "$archive"
@@ -769,7 +787,7 @@ build_cds_archive() { # TREE JAVA HOST_JAR_NAME
     CDS_ARCHIVE=$archive
   else
     rm -f "$archive"
-    warn "could not build the class-data archive in $tree (running the host failed; its last lines follow). The launcher works without it and only starts slower."
+    warn "could not build the $what in $tree (running the host failed; its last lines follow). The launcher works without it and only starts slower."
     tail -n 5 "$wd/cds.log" | sed 's/^/    /' >&2
   fi
   stop_training_agent

@@ -238,6 +238,9 @@ fi
 if [ -f "$P/host.jsa" ]; then
   grep -qF -- "-XX:SharedArchiveFile=$P/host.jsa" "$L" || fail "archive built but launcher does not use it"
   expect_mode "$P/host.jsa" 644
+elif [ -f "$P/host.aot" ]; then
+  grep -qF -- "'-XX:AOTCache=$P/host.aot'" "$L" || fail "AOT cache built but launcher does not use it"
+  grep -q -- '-Xshare' "$L" && fail "launcher combines -XX:AOTCache with -Xshare (JDK 25 refuses to start)"
 else
   grep -q 'SharedArchiveFile' "$L" && fail "launcher names an archive that does not exist"
   [ "$HAS_HOST" = 1 ] && fail "the jar has the host but no class-data archive was built"
@@ -277,7 +280,7 @@ classes_loaded_by() { # LAUNCHER LOGFILE
   grep -q '"state":"connected"' "$TMP_ROOT/probe.out" || fail "probe run did not connect: $(tail -n 3 "$TMP_ROOT/probe.err")"
 }
 
-if [ "$HAS_HOST" = 1 ] && [ -f "$P/host.jsa" ]; then
+if [ "$HAS_HOST" = 1 ] && { [ -f "$P/host.jsa" ] || [ -f "$P/host.aot" ]; }; then
   start "the class-data archive was trained with an agent: the connected path loads from it"
   if start_echo_agent echo-user; then
     classes_loaded_by "$L" "$TMP_ROOT/classes.log"
@@ -371,6 +374,40 @@ if [ "$HAS_HOST" = 1 ]; then
   check_launcher_starts "$P/bin/bridgekeeper-host" "chrome-extension://$CHROME_ID/"
   [ -z "$(ls -A "$long")" ] || fail "scratch left in TMPDIR: $(ls -A "$long")"
   finish
+fi
+
+JDK25=""
+for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-2[5-9]*; do
+  if [ -x "$j/bin/java" ]; then JDK25=$j; break; fi
+done
+if [ "$HAS_HOST" = 1 ] && [ -n "$JDK25" ]; then
+  start "JDK 25+: an AOT cache instead of the CDS archive, no -Xshare with it, trained with an agent, clean stdout"
+  H=$(new_home jdk25)
+  out=$(JAVA_HOME=$JDK25 run_install "$H" 2>&1) || fail "install failed: $out"
+  P="$H/.local/share/bridgekeeper"
+  L="$P/bin/bridgekeeper-host"
+  [ -s "$P/host.aot" ] || fail "no AOT cache built: $out"
+  [ ! -e "$P/host.jsa" ] || fail "a CDS archive was built too"
+  grep -qF -- "'-XX:AOTCache=$P/host.aot'" "$L" || fail "launcher does not use the AOT cache"
+  grep -qE -- '-Xshare|SharedArchiveFile' "$L" && fail "launcher combines the AOT cache with -Xshare or SharedArchiveFile"
+  # Exactly one frame on stdout: a JVM refusing its options would print its error there.
+  timeout 20 "$L" "chrome-extension://$CHROME_ID/" </dev/null >"$TMP_ROOT/j25.out" 2>"$TMP_ROOT/j25.err" \
+    || fail "launcher exited $?: $(tail -n 3 "$TMP_ROOT/j25.err")"
+  frames=$(frames_of "$TMP_ROOT/j25.out") || fail "stdout is not clean frames: $(head -c 300 "$TMP_ROOT/j25.out")"
+  [ "$(printf '%s\n' "$frames" | grep -c .)" = 1 ] || fail "expected exactly one frame, got: $frames"
+  if start_echo_agent echo-25; then
+    classes_loaded_by "$L" "$TMP_ROOT/classes25.log"
+    grep -qF 'sun.nio.ch.UnixDomainSockets source: shared objects file' "$TMP_ROOT/classes25.log" \
+      || fail "the connected path is not in the AOT cache"
+    stop_echo_agent
+  else
+    fail "the test's echo agent did not start"
+  fi
+  run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
+  [ ! -e "$P" ] || fail "prefix left after uninstall: $(find "$P")"
+  finish
+else
+  skip "JDK 25+ AOT cache" "no host command or no Temurin 25+ under /usr/lib/jvm"
 fi
 
 start "dry-run of a first install creates nothing"
