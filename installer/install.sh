@@ -56,7 +56,8 @@ options:
                          /usr/share/polkit-1/actions (asks for root through sudo or pkexec)
   --systemd-user         Linux: install a systemd user unit running 'bridgekeeper agent'
   --launch-agent         macOS: install a LaunchAgent running 'bridgekeeper agent'
-  --no-cds               do not build the class-data-sharing archive (slower host start)
+  --no-cds               do not build the class-data archive (AOT cache on JDK 25+);
+                         the host then starts slower
   --dry-run              print every file and folder that would be created, changed or
                          removed, and change nothing
   --list-browsers        print the supported browsers, their manifest folders and whether
