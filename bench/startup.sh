@@ -128,7 +128,7 @@ if [ -n "$BASE_JAR" ]; then
   add base17-tuned both "BASELINE jar ($BASE_JAR), JDK 17, launcher flags without archive" "$JAVA17" "${TUNED[@]}" -jar "$BASE_JAR" host "$CALLER"
   add base17-cds both "BASELINE jar, JDK 17, launcher flags + AppCDS" "$JAVA17" "${B17[@]}" -jar "$BASE_JAR" host "$CALLER"
 fi
-add installed17 both "install.sh's launcher on JDK 17 (sh + flags file + archive)" "$W/install17/prefix/bin/bridgekeeper-host" "$CALLER"
+add installed17 both "install.sh's launcher on JDK 17 (sh + flags file + host-only jar + AppCDS trained with an agent)" "$W/install17/prefix/bin/bridgekeeper-host" "$CALLER"
 if have_java25; then
   mapfile -t A25 < <(with_archive "$W/h25-fat.jsa")
   add floor25 none "JDK 25 empty JVM writing one frame, default flags" "$JAVA25" -cp "$FLOOR_CP" Floor
@@ -140,7 +140,7 @@ if have_java25; then
   add h25-cds-serial both "JDK 25 host, fat jar, launcher flags + -XX:+UseSerialGC + AppCDS" "$JAVA25" "${A25s[@]}" -jar "$FAT_JAR" host "$CALLER"
   add h25-aot both "JDK 25 host, fat jar, launcher flags + AOT cache (-XX:AOTCache)" "$JAVA25" "${TUNED_AOT[@]}" "-XX:AOTCache=$W/h25-fat.aot" -jar "$FAT_JAR" host "$CALLER"
   add h25-thin-aot both "JDK 25 host, host-only jar, launcher flags + AOT cache" "$JAVA25" "${TUNED_AOT[@]}" "-XX:AOTCache=$W/h25-thin.aot" -jar "$THIN_JAR" host "$CALLER"
-  add installed25 both "install.sh's launcher on JDK 25 (sh + flags file + archive)" "$W/install25/prefix/bin/bridgekeeper-host" "$CALLER"
+  add installed25 both "install.sh's launcher on JDK 25 (sh + flags file + host-only jar + AOT cache trained with an agent)" "$W/install25/prefix/bin/bridgekeeper-host" "$CALLER"
 fi
 
 # --- measure -----------------------------------------------------------------------------------

@@ -318,6 +318,11 @@ if (-not $Jar) { $Jar = Join-Path $RepoDir 'host\target\bridgekeeper.jar' }
 if (-not (Test-Path -LiteralPath $Jar -PathType Leaf)) {
     Stop-Install "jar not found: $Jar. Build it first (mvn -B -o -q package -DskipTests), or pass -Jar PATH"
 }
+# The host-only jar `mvn package` builds next to the shaded one runs the browser's host (it starts
+# faster); an older build has none, and the launcher then runs the host from the shaded jar.
+$HostJar = Join-Path (Split-Path -Parent $Jar) 'bridgekeeper-host.jar'
+$HostJarName = 'bridgekeeper.jar'
+if (Test-Path -LiteralPath $HostJar -PathType Leaf) { $HostJarName = 'bridgekeeper-host.jar' } else { $HostJar = $null }
 $FlagsFile = Join-Path $PSScriptRoot 'host-jvm-flags'
 if (-not (Test-Path -LiteralPath $FlagsFile)) { Stop-Install "missing $FlagsFile (the launcher's JVM flags)" }
 foreach ($family in 'chromium', 'firefox') {
@@ -411,6 +416,7 @@ function Test-AnsiSafe([string] $Text) {
 
 [void](New-Folder $Prefix)
 Copy-InstallFile $Jar (Join-Path $Prefix 'bridgekeeper.jar')
+if ($HostJar) { Copy-InstallFile $HostJar (Join-Path $Prefix 'bridgekeeper-host.jar') }
 
 # Java for the launcher: relative to the install folder when bundled.
 $JavaForLauncher = Join-Path $JdkHome 'bin\java.exe'
@@ -465,7 +471,7 @@ $archive = Join-Path $Prefix 'host.jsa'
 $haveArchive = $false
 if (-not $NoCds) {
     $archiveStamp = Join-Path $Prefix 'host.jsa.stamp'
-    $stamp = "$JdkHome $($JavaInfo.Spec) $((Get-FileHash -LiteralPath $Jar).Hash) $(($Flags -join ' '))"
+    $stamp = "$JdkHome $($JavaInfo.Spec) $HostJarName $((Get-FileHash -LiteralPath $(if ($HostJar) { $HostJar } else { $Jar })).Hash) $(($Flags -join ' '))"
     if ($DryRun) {
         Write-Note "[dry-run] build class-data archive $archive (by running the host once)"
         Add-Record 'file' $archive; Add-Record 'file' $archiveStamp; $haveArchive = $true
@@ -474,7 +480,7 @@ if (-not $NoCds) {
         Add-Record 'file' $archive; Add-Record 'file' $archiveStamp; $haveArchive = $true
     } else {
         if (Test-Path -LiteralPath $archive) { Remove-Item -LiteralPath $archive -Force }
-        $dumpArgs = @(Get-LauncherFlags $false) + @("-XX:ArchiveClassesAtExit=host.jsa", '-jar', 'bridgekeeper.jar', 'host',
+        $dumpArgs = @(Get-LauncherFlags $false) + @("-XX:ArchiveClassesAtExit=host.jsa", '-jar', $HostJarName, 'host',
                                                     "chrome-extension://$($ChromeId[0])/", '--parent-window=0')
         $noAgent = Join-Path ([System.IO.Path]::GetTempPath()) "bridgekeeper-install-$PID\agent.sock"
         $r = Invoke-Native $JavaToRun $dumpArgs $Prefix $CdsTimeoutMs @{ BRIDGEKEEPER_SOCKET = $noAgent }
@@ -488,7 +494,7 @@ if (-not $NoCds) {
     }
 }
 
-$launcherArgs = @($JavaForLauncher) + @(Get-LauncherFlags $haveArchive) + @('-jar', 'bridgekeeper.jar', 'host')
+$launcherArgs = @($JavaForLauncher) + @(Get-LauncherFlags $haveArchive) + @('-jar', $HostJarName, 'host')
 
 # The launcher: .exe (prebuilt, or compiled here), else .cmd with a warning.
 $exePath = Join-Path $Prefix 'bridgekeeper-host.exe'

@@ -46,7 +46,9 @@ options:
                          default bridgekeeper-sample@bridgekeeper.dev
   --prefix DIR           install folder (default: $XDG_DATA_HOME/bridgekeeper, i.e.
                          ~/.local/share/bridgekeeper, or /opt/bridgekeeper for --scope system)
-  --jar PATH             the runnable jar (default: host/target/bridgekeeper.jar in this repo)
+  --jar PATH             the runnable jar (default: host/target/bridgekeeper.jar in this repo);
+                         the host-only bridgekeeper-host.jar next to it, when there, is
+                         installed too and runs the browser's host (it starts faster)
   --runtime system|bundle
                          system (default): use an installed JDK 17+ ($JAVA_HOME, then java on
                          PATH); bundle: build a trimmed runtime with jlink into the prefix
@@ -54,7 +56,8 @@ options:
                          /usr/share/polkit-1/actions (asks for root through sudo or pkexec)
   --systemd-user         Linux: install a systemd user unit running 'bridgekeeper agent'
   --launch-agent         macOS: install a LaunchAgent running 'bridgekeeper agent'
-  --no-cds               do not build the class-data-sharing archive (slower host start)
+  --no-cds               do not build the class-data archive (AOT cache on JDK 25+);
+                         the host then starts slower
   --dry-run              print every file and folder that would be created, changed or
                          removed, and change nothing
   --list-browsers        print the supported browsers, their manifest folders and whether
@@ -524,6 +527,10 @@ fi
 
 [ -n "$JAR" ] || JAR="$REPO_DIR/host/target/bridgekeeper.jar"
 [ -f "$JAR" ] || die "jar not found: $JAR. Build it first: (cd '$REPO_DIR' && mvn -B -o -q package -DskipTests), or pass --jar PATH"
+# The host-only jar `mvn package` builds next to the shaded one: the browser's launcher runs it.
+# An older build has none; the launcher then runs the host from the shaded jar.
+HOST_JAR="$(dirname "$JAR")/bridgekeeper-host.jar"
+[ -f "$HOST_JAR" ] || HOST_JAR=""
 FLAGS_FILE="$SCRIPT_DIR/host-jvm-flags"
 [ -f "$FLAGS_FILE" ] || die "missing $FLAGS_FILE (the launcher's JVM flags)"
 for fam in chromium firefox; do
@@ -564,6 +571,11 @@ case "$JAVA_SPEC" in
   1.*|[0-9]|1[0-6]) die "Java $JAVA_SPEC at $JDK_HOME is too old: Bridgekeeper needs Java 17 or newer (set JAVA_HOME to a JDK 17+)" ;;
 esac
 SYSTEM_JAVA="$JDK_HOME/bin/java"
+# JDK 25+ (JEP 514/515): an AOT cache (-XX:AOTCacheOutput at install, -XX:AOTCache in the launcher)
+# replaces the dynamic CDS archive; it also keeps profiles and starts the host faster with an agent.
+# Every tree's java is this JDK or a jlink image of it, so one answer serves all trees.
+USE_AOT=0
+if [ "${JAVA_SPEC%%.*}" -ge 25 ] 2>/dev/null; then USE_AOT=1; fi
 say "Using Java $JAVA_SPEC from $JDK_HOME"
 if [ "$RUNTIME" = system ]; then
   require_ascii_path "Java home" "$JDK_HOME"
@@ -586,10 +598,10 @@ cleanup() {
   if [ -n "$WORK_DIR" ]; then rm -rf "$WORK_DIR"; fi
 }
 trap cleanup EXIT
-work_dir() {
-  if [ -z "$WORK_DIR" ]; then WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bridgekeeper-install.XXXXXX"); fi
-  printf '%s' "$WORK_DIR"
-}
+# Created here, in the main shell: work_dir is mostly called as $(work_dir), a subshell, where
+# setting WORK_DIR would be lost (a new folder per call, and none of them removed at exit).
+WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bridgekeeper-install.XXXXXX")
+work_dir() { printf '%s' "$WORK_DIR"; }
 
 JLINK="$JDK_HOME/bin/jlink"
 JDEPS="$JDK_HOME/bin/jdeps"
@@ -645,7 +657,8 @@ install_runtime() { # TREE
 # Runs CMD with a time limit, without coreutils' timeout (absent on macOS).
 run_with_timeout() { # SECONDS CMD...
   limit=$1; shift
-  "$@" &
+  # <&0: an asynchronous command would otherwise read /dev/null instead of our stdin.
+  "$@" <&0 &
   child=$!
   (
     n=0
@@ -660,8 +673,17 @@ run_with_timeout() { # SECONDS CMD...
 }
 
 # The flags for a launcher: @CDS_ARCHIVE@ lines kept (filled in) only when ARCHIVE is non-empty.
+# With the AOT cache (JDK 25+) the @CDS_ARCHIVE@ line becomes -XX:AOTCache=ARCHIVE and -Xshare
+# lines are dropped: JDK 25 refuses to start with -XX:AOTCache and any -Xshare option, and says
+# so on stdout, where the browser expects frames.
 flags_for() { # ARCHIVE
   printf '%s\n' "$FLAGS" | while IFS= read -r flag; do
+    if [ "$USE_AOT" = 1 ]; then
+      case "$flag" in
+        -Xshare:*) continue ;;
+        *@CDS_ARCHIVE@*) [ -z "$1" ] || printf '%s\n' "-XX:AOTCache=$1"; continue ;;
+      esac
+    fi
     case "$flag" in
       *@CDS_ARCHIVE@*)
         [ -n "$1" ] || continue
@@ -672,21 +694,69 @@ flags_for() { # ARCHIVE
   done
 }
 
-# Builds TREE/host.jsa by running the host once (JDK 13+ dynamic archive at exit), with stdin
-# at EOF and no agent to reach. Reuses an archive built from the same java, jar and flags.
+# Starts `bridgekeeper echo-agent` (it answers the host's hello with status/connected, then echoes
+# frames) on a socket in a private scratch folder, so the training run below takes the connected
+# path. Sets TRAIN_AGENT_PID and TRAIN_SOCKET; returns 1 (and stops what it started) when the
+# agent does not listen within 15 s.
+start_training_agent() { # TREE JAVA
+  TRAIN_AGENT_PID="" TRAIN_SOCKET=""
+  scratch="$(work_dir)/training-agent"
+  rm -rf "$scratch"
+  mkdir -m 0700 "$scratch" || return 1
+  "$2" -jar "$1/bridgekeeper.jar" echo-agent --socket "$scratch/agent.sock" </dev/null >/dev/null 2>"$(work_dir)/echo-agent.log" &
+  TRAIN_AGENT_PID=$!
+  n=0
+  while [ "$n" -lt 150 ]; do
+    if [ -S "$scratch/agent.sock" ]; then TRAIN_SOCKET="$scratch/agent.sock"; return 0; fi
+    kill -0 "$TRAIN_AGENT_PID" 2>/dev/null || break
+    sleep 0.1
+    n=$((n + 1))
+  done
+  stop_training_agent
+  return 1
+}
+
+stop_training_agent() {
+  if [ -n "${TRAIN_AGENT_PID:-}" ]; then
+    kill "$TRAIN_AGENT_PID" 2>/dev/null || true
+    wait "$TRAIN_AGENT_PID" 2>/dev/null || true
+    TRAIN_AGENT_PID=""
+  fi
+  rm -rf "$(work_dir)/training-agent"
+}
+
+# The browser's side of a training run: waits for the host's first frame (status/connected when
+# the echo agent answers), sends one small frame for the host to relay, waits a moment for the
+# echo, then closes stdin (EOF ends the host).
+training_input() { # HOST_STDOUT_FILE
+  n=0
+  while [ ! -s "$1" ] && [ "$n" -lt 150 ]; do sleep 0.1; n=$((n + 1)); done
+  # A 15-byte frame: {"type":"ping"} after its little-endian length.
+  printf '\017\000\000\000{"type":"ping"}'
+  sleep 0.5
+}
+
+# Builds TREE/host.jsa by running the host once (JDK 13+ dynamic archive at exit), or on JDK 25+
+# TREE/host.aot (AOT cache, -XX:AOTCacheOutput), against an echo agent, so the archive holds the connected path and the relay too; without the agent (it could
+# not start) the host runs with no agent to reach and the archive holds the start-up path only.
+# Reuses an archive built from the same java, jar and flags.
 # Sets CDS_ARCHIVE to the archive path, or to "" when there is none.
-build_cds_archive() { # TREE JAVA
-  tree=$1 java=$2
-  archive="$tree/host.jsa"
-  stamp_file="$tree/host.jsa.stamp"
+build_cds_archive() { # TREE JAVA HOST_JAR_NAME
+  tree=$1 java=$2 host_jar="$1/$3"
+  if [ "$USE_AOT" = 1 ]; then
+    archive="$tree/host.aot" dump_flag="-XX:AOTCacheOutput=$tree/host.aot" what="AOT cache"
+  else
+    archive="$tree/host.jsa" dump_flag="-XX:ArchiveClassesAtExit=$tree/host.jsa" what="class-data archive"
+  fi
+  stamp_file="$archive.stamp"
   CDS_ARCHIVE=""
   if [ "$DRY_RUN" = 1 ]; then
-    say "[dry-run] build class-data archive $archive (by running the host once)"
+    say "[dry-run] build $what $archive (by running the host once against an echo agent)"
     record file "$archive"; record file "$stamp_file"
     CDS_ARCHIVE=$archive
     return 0
   fi
-  stamp="$("$java" -version 2>&1 | tr '\n' ' ') jar=$(cksum <"$JAR") flags=$(printf '%s' "$FLAGS" | cksum)"
+  stamp="$("$java" -version 2>&1 | tr '\n' ' ') jar=$3:$(cksum <"$host_jar") flags=$(printf '%s' "$FLAGS" | cksum) trained=agent"
   if [ -s "$archive" ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
     record file "$archive"; record file "$stamp_file"
     CDS_ARCHIVE=$archive
@@ -694,13 +764,23 @@ build_cds_archive() { # TREE JAVA
   fi
   rm -f "$archive" "$stamp_file"
   wd=$(work_dir)
+  socket="$wd/no-agent/agent.sock"
+  if start_training_agent "$tree" "$java"; then
+    socket=$TRAIN_SOCKET
+  else
+    warn "the echo agent for training the $what did not start; training without it (the host then starts a little slower with an agent). Its log: $(tail -n 2 "$wd/echo-agent.log" 2>/dev/null | tr '\n' ' ')"
+    # A stamp that cannot match: the next install tries the agent again.
+    stamp="$stamp-failed"
+  fi
   dump_flags=$(flags_for "" | tr '\n' ' ')
   first_id=$(printf '%s\n' "$CHROME_IDS" | head -n 1)
-  # shellcheck disable=SC2086 # one flag per line in host-jvm-flags, so no flag holds a space
-  if ( cd "$tree" && BRIDGEKEEPER_SOCKET="$wd/no-agent/agent.sock" \
-       run_with_timeout "$CDS_TIMEOUT_SECONDS" "$java" $dump_flags "-XX:ArchiveClassesAtExit=$archive" \
-         -jar "$tree/bridgekeeper.jar" host "chrome-extension://$first_id/" \
-         </dev/null >/dev/null 2>"$wd/cds.log" ) && [ -s "$archive" ]; then
+  : >"$wd/training.out"
+  # SC2094: training_input only watches the host's output file grow, it never reads it.
+  # shellcheck disable=SC2086,SC2094 # one flag per line in host-jvm-flags, so no flag holds a space
+  if ( cd "$tree" && training_input "$wd/training.out" | BRIDGEKEEPER_SOCKET="$socket" \
+       run_with_timeout "$CDS_TIMEOUT_SECONDS" "$java" $dump_flags "$dump_flag" \
+         -jar "$host_jar" host "chrome-extension://$first_id/" \
+         >"$wd/training.out" 2>"$wd/cds.log" ) && [ -s "$archive" ]; then
     chmod 0644 "$archive"
     printf '%s\n' "$stamp" >"$stamp_file"
     chmod 0644 "$stamp_file"
@@ -708,12 +788,13 @@ build_cds_archive() { # TREE JAVA
     CDS_ARCHIVE=$archive
   else
     rm -f "$archive"
-    warn "could not build the class-data archive in $tree (running the host failed; its last lines follow). The launcher works without it and only starts slower."
+    warn "could not build the $what in $tree (running the host failed; its last lines follow). The launcher works without it and only starts slower."
     tail -n 5 "$wd/cds.log" | sed 's/^/    /' >&2
   fi
+  stop_training_agent
 }
 
-launcher_text() { # JAVA TREE ARCHIVE SANDBOX_SOCKET
+launcher_text() { # JAVA TREE ARCHIVE SANDBOX_SOCKET HOST_JAR_NAME
   printf '#!/bin/sh\n'
   printf '# Generated by Bridgekeeper install.sh: the native messaging host launcher.\n'
   printf '# Browsers start it with their own arguments; the JVM flags come from installer/host-jvm-flags.\n'
@@ -724,7 +805,7 @@ launcher_text() { # JAVA TREE ARCHIVE SANDBOX_SOCKET
   fi
   printf 'exec %s' "$(shell_quote "$1")"
   flags_for "$3" | while IFS= read -r flag; do printf ' %s' "$(shell_quote "$flag")"; done
-  printf ' -jar %s host "$@"' "$(shell_quote "$2/bridgekeeper.jar")"
+  printf ' -jar %s host "$@"' "$(shell_quote "$2/$5")"
 }
 
 cli_launcher_text() { # JAVA TREE
@@ -738,6 +819,11 @@ install_tree() { # DIR SANDBOX_SOCKET(empty for the main tree)
   require_ascii_path "install folder" "$tree"
   ensure_dir "$tree/bin"
   put_copy "$JAR" "$tree/bridgekeeper.jar" 0644
+  host_jar_name=bridgekeeper.jar
+  if [ -n "$HOST_JAR" ]; then
+    put_copy "$HOST_JAR" "$tree/bridgekeeper-host.jar" 0644
+    host_jar_name=bridgekeeper-host.jar
+  fi
   if [ "$RUNTIME" = bundle ] || [ -n "$2" ]; then
     install_runtime "$tree"
     java="$tree/runtime/bin/java"
@@ -745,8 +831,8 @@ install_tree() { # DIR SANDBOX_SOCKET(empty for the main tree)
     java=$SYSTEM_JAVA
   fi
   CDS_ARCHIVE=""
-  if [ "$WANT_CDS" = 1 ]; then build_cds_archive "$tree" "$java"; fi
-  put_text "$tree/bin/bridgekeeper-host" 0755 "$(launcher_text "$java" "$tree" "$CDS_ARCHIVE" "$2")"
+  if [ "$WANT_CDS" = 1 ]; then build_cds_archive "$tree" "$java" "$host_jar_name"; fi
+  put_text "$tree/bin/bridgekeeper-host" 0755 "$(launcher_text "$java" "$tree" "$CDS_ARCHIVE" "$2" "$host_jar_name")"
   if [ -z "$2" ]; then
     put_text "$tree/bin/bridgekeeper" 0755 "$(cli_launcher_text "$java" "$tree")"
   fi

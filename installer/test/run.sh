@@ -97,7 +97,7 @@ all_manifests_under() { find "$@" -name "$NM" 2>/dev/null | sort; }
 # The jar.
 
 JAR=${BRIDGEKEEPER_JAR:-$REPO/host/target/bridgekeeper.jar}
-if [ ! -f "$JAR" ]; then
+if [ ! -f "$JAR" ] || { [ -z "${BRIDGEKEEPER_JAR:-}" ] && [ ! -f "$REPO/host/target/bridgekeeper-host.jar" ]; }; then
   echo "building $JAR (mvn -B -o -q package -DskipTests)"
   (cd "$REPO" && mvn -B -o -q package -DskipTests) || { echo "could not build the jar"; exit 1; }
 fi
@@ -112,6 +112,26 @@ JDK_BIN=$(dirname "$(readlink -f "$(command -v java)")")
 [ -n "${JAVA_HOME:-}" ] && JDK_BIN="$JAVA_HOME/bin"
 [ -x "$JDK_BIN/jlink" ] || CAN_JLINK=0
 [ "${BRIDGEKEEPER_SKIP_JLINK:-0}" = 1 ] && CAN_JLINK=0
+
+# The host-only jar `mvn package` builds next to the shaded one (install.sh installs both).
+HOST_JAR="$(dirname "$JAR")/bridgekeeper-host.jar"
+
+# Prints each frame of a file of native messaging frames as one line of JSON; fails on a
+# truncated or oversized frame or one that is not a JSON object.
+frames_of() { # FILE
+  node -e '
+    const b = require("fs").readFileSync(process.argv[1]);
+    let at = 0;
+    while (at < b.length) {
+      if (b.length - at < 4) { console.error("truncated length at " + at); process.exit(1); }
+      const n = b.readUInt32LE(at);
+      if (n === 0 || n > 1048576 || b.length < at + 4 + n) { console.error("bad length " + n); process.exit(1); }
+      const m = JSON.parse(b.subarray(at + 4, at + 4 + n).toString("utf8"));
+      if (typeof m !== "object" || m === null || Array.isArray(m)) { console.error("not an object"); process.exit(1); }
+      console.log(JSON.stringify(m));
+      at += 4 + n;
+    }' "$1"
+}
 
 # A fresh fake HOME with some browsers' config folders.
 new_home() { # NAME -> prints the HOME path
@@ -156,6 +176,25 @@ doctor_agrees() { # HOME ROOT OS
 }
 
 # ---------------------------------------------------------------------------------------------
+if [ -f "$HOST_JAR" ]; then
+  start "the host-only jar holds only host classes and runs the host on its own"
+  extra=$(list_jar "$HOST_JAR" | grep '\.class$' | grep -Ev '^dev/bridgekeeper/(host/|framing/|transport/(SocketPaths|ChannelStreams|PeerCredentials)[$.]|Version\.class$|cli/Main\.class$)')
+  [ -z "$extra" ] || fail "unexpected classes in $HOST_JAR: $extra"
+  # Run with nothing but this jar on the class path: a missing class would fail the run.
+  out_file="$TMP_ROOT/thin.out"
+  BRIDGEKEEPER_SOCKET="$TMP_ROOT/no-agent/agent.sock" timeout 20 java -jar "$HOST_JAR" host "chrome-extension://$CHROME_ID/" \
+    </dev/null >"$out_file" 2>"$TMP_ROOT/thin.err" || fail "java -jar $HOST_JAR host exited $?: $(tail -n 3 "$TMP_ROOT/thin.err")"
+  frames=$(frames_of "$out_file") || fail "the host-only jar wrote a malformed frame"
+  [ "$(printf '%s\n' "$frames" | grep -c .)" = 1 ] || fail "expected exactly one frame, got: $frames"
+  printf '%s' "$frames" | grep -q '"type":"status","state":"desktop_unavailable"' \
+    || fail "expected status/desktop_unavailable, got: $frames"
+  finish
+elif [ -n "${BRIDGEKEEPER_JAR:-}" ]; then
+  skip "the host-only jar" "$HOST_JAR is missing next to BRIDGEKEEPER_JAR"
+else
+  start "the host-only jar"; fail "mvn package did not build $HOST_JAR"; finish
+fi
+
 start "user scope: only browsers whose folder exists get a manifest, with the right fields and modes"
 H=$(new_home user)
 mkdir -p "$H/.config/google-chrome" "$H/.config/chromium" "$H/.config/microsoft-edge" \
@@ -185,13 +224,25 @@ done
 [ ! -e "$H/.var" ] || fail "created Flatpak folders without a Flatpak browser"
 sh -n "$L" || fail "launcher is not valid sh"
 head -n 1 "$L" | grep -qx '#!/bin/sh' || fail "launcher shebang"
+# With an AOT cache (JDK 25+) install.sh drops -Xshare on purpose: JDK 25 refuses the pair.
 grep -v '^#' "$REPO/installer/host-jvm-flags" | grep -v '^$' | grep -v CDS_ARCHIVE | while IFS= read -r flag; do
+  case "$flag" in -Xshare:*) grep -q AOTCache "$L" && continue ;; esac
   grep -qF -- "'$flag'" "$L" || echo "missing flag $flag"
 done | grep -q . && fail "launcher lacks flags from host-jvm-flags"
-grep -qF -- "-jar '$P/bridgekeeper.jar' host \"\$@\"" "$L" || fail "launcher does not run '-jar <jar> host \"\$@\"'"
+if [ -f "$HOST_JAR" ]; then
+  expect_mode "$P/bridgekeeper-host.jar" 644
+  cmp -s "$HOST_JAR" "$P/bridgekeeper-host.jar" || fail "installed host-only jar differs"
+  grep -qF -- "-jar '$P/bridgekeeper-host.jar' host \"\$@\"" "$L" || fail "launcher does not run '-jar <host-only jar> host \"\$@\"'"
+  grep -qF -- "-jar '$P/bridgekeeper.jar' \"\$@\"" "$P/bin/bridgekeeper" || fail "the CLI launcher does not run the shaded jar"
+else
+  grep -qF -- "-jar '$P/bridgekeeper.jar' host \"\$@\"" "$L" || fail "launcher does not run '-jar <jar> host \"\$@\"'"
+fi
 if [ -f "$P/host.jsa" ]; then
   grep -qF -- "-XX:SharedArchiveFile=$P/host.jsa" "$L" || fail "archive built but launcher does not use it"
   expect_mode "$P/host.jsa" 644
+elif [ -f "$P/host.aot" ]; then
+  grep -qF -- "'-XX:AOTCache=$P/host.aot'" "$L" || fail "AOT cache built but launcher does not use it"
+  grep -q -- '-Xshare' "$L" && fail "launcher combines -XX:AOTCache with -Xshare (JDK 25 refuses to start)"
 else
   grep -q 'SharedArchiveFile' "$L" && fail "launcher names an archive that does not exist"
   [ "$HAS_HOST" = 1 ] && fail "the jar has the host but no class-data archive was built"
@@ -207,6 +258,43 @@ if [ "$HAS_HOST" = 1 ]; then
   finish
 else
   skip "the installed launcher starts the host" "the jar has no host command yet (dev/bridgekeeper/host/)"
+fi
+
+# Starts `bridgekeeper echo-agent` on a socket under TMP_ROOT; sets ECHO_PID and ECHO_SOCKET.
+start_echo_agent() { # NAME
+  local d="$TMP_ROOT/$1"
+  mkdir -p "$d" && chmod 700 "$d"
+  ECHO_SOCKET="$d/agent.sock"
+  java -jar "$JAR" echo-agent --socket "$ECHO_SOCKET" </dev/null >/dev/null 2>"$d/agent.log" &
+  ECHO_PID=$!
+  local n=0
+  while [ ! -S "$ECHO_SOCKET" ] && [ "$n" -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+  [ -S "$ECHO_SOCKET" ]
+}
+stop_echo_agent() { kill "$ECHO_PID" 2>/dev/null; wait "$ECHO_PID" 2>/dev/null; }
+
+# Runs LAUNCHER's java command with class-load logging added, against the echo agent, and prints
+# the log: which classes came from the class-data archive or AOT cache ("shared objects file").
+classes_loaded_by() { # LAUNCHER LOGFILE
+  sed "s| -jar | -Xlog:class+load=info:file=$2 -jar |" "$1" >"$TMP_ROOT/probe.sh"
+  { sleep 1; } | BRIDGEKEEPER_SOCKET=$ECHO_SOCKET timeout 20 sh "$TMP_ROOT/probe.sh" "chrome-extension://$CHROME_ID/" \
+    >"$TMP_ROOT/probe.out" 2>"$TMP_ROOT/probe.err"
+  grep -q '"state":"connected"' "$TMP_ROOT/probe.out" || fail "probe run did not connect: $(tail -n 3 "$TMP_ROOT/probe.err")"
+}
+
+if [ "$HAS_HOST" = 1 ] && { [ -f "$P/host.jsa" ] || [ -f "$P/host.aot" ]; }; then
+  start "the class-data archive was trained with an agent: the connected path loads from it"
+  if start_echo_agent echo-user; then
+    classes_loaded_by "$L" "$TMP_ROOT/classes.log"
+    # Only the connected path opens a Unix-domain socket; without an agent the host never does.
+    for c in 'sun.nio.ch.UnixDomainSockets' "dev.bridgekeeper.host.HostRelay\$Connection"; do
+      grep -qF "$c source: shared objects file" "$TMP_ROOT/classes.log" || fail "$c was not in the archive"
+    done
+    stop_echo_agent
+  else
+    fail "the test's echo agent did not start: $(cat "$TMP_ROOT/echo-user/agent.log")"
+  fi
+  finish
 fi
 
 if [ "$HAS_DOCTOR" = 1 ]; then
@@ -259,6 +347,70 @@ rmdir "$H/.mozilla/native-messaging-hosts" 2>/dev/null || fail "kept folder miss
 out=$(run_uninstall "$H" 2>&1) || fail "second uninstall failed"
 printf '%s' "$out" | grep -q 'Nothing to uninstall' || fail "second uninstall did not say there is nothing"
 finish
+
+if [ "$HAS_HOST" = 1 ]; then
+  start "an older build without the host-only jar: the launcher runs the host from the shaded jar"
+  H=$(new_home oldbuild)
+  mkdir -p "$H/.config/chromium" "$TMP_ROOT/oldbuild/jar"
+  cp "$JAR" "$TMP_ROOT/oldbuild/jar/bridgekeeper.jar"
+  out=$(HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$H/.run" bash "$INSTALL" \
+    --jar "$TMP_ROOT/oldbuild/jar/bridgekeeper.jar" --no-cds 2>&1) || fail "install failed: $out"
+  P="$H/.local/share/bridgekeeper"
+  [ ! -e "$P/bridgekeeper-host.jar" ] || fail "installed a host-only jar that the build did not have"
+  grep -qF -- "-jar '$P/bridgekeeper.jar' host \"\$@\"" "$P/bin/bridgekeeper-host" || fail "launcher does not fall back to the shaded jar"
+  check_launcher_starts "$P/bin/bridgekeeper-host" "chrome-extension://$CHROME_ID/"
+  run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
+  [ ! -e "$P" ] || fail "prefix left after uninstall"
+  finish
+fi
+
+if [ "$HAS_HOST" = 1 ]; then
+  start "no echo agent for training (socket path too long): a warning, an archive trained without it, a working launcher"
+  H=$(new_home noagent)
+  long="$TMP_ROOT/$(printf 'x%.0s' $(seq 1 110))"
+  mkdir -p "$long"
+  out=$(TMPDIR=$long run_install "$H" 2>&1) || fail "install failed: $out"
+  printf '%s' "$out" | grep -q 'echo agent for training the .* did not start' || fail "no warning: $out"
+  P="$H/.local/share/bridgekeeper"
+  [ -s "$P/host.jsa" ] || [ -s "$P/host.aot" ] || fail "no archive built without the agent"
+  check_launcher_starts "$P/bin/bridgekeeper-host" "chrome-extension://$CHROME_ID/"
+  [ -z "$(ls -A "$long")" ] || fail "scratch left in TMPDIR: $(ls -A "$long")"
+  finish
+fi
+
+JDK25=""
+for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-2[5-9]*; do
+  if [ -x "$j/bin/java" ]; then JDK25=$j; break; fi
+done
+if [ "$HAS_HOST" = 1 ] && [ -n "$JDK25" ]; then
+  start "JDK 25+: an AOT cache instead of the CDS archive, no -Xshare with it, trained with an agent, clean stdout"
+  H=$(new_home jdk25)
+  out=$(JAVA_HOME=$JDK25 run_install "$H" 2>&1) || fail "install failed: $out"
+  P="$H/.local/share/bridgekeeper"
+  L="$P/bin/bridgekeeper-host"
+  [ -s "$P/host.aot" ] || fail "no AOT cache built: $out"
+  [ ! -e "$P/host.jsa" ] || fail "a CDS archive was built too"
+  grep -qF -- "'-XX:AOTCache=$P/host.aot'" "$L" || fail "launcher does not use the AOT cache"
+  grep -qE -- '-Xshare|SharedArchiveFile' "$L" && fail "launcher combines the AOT cache with -Xshare or SharedArchiveFile"
+  # Exactly one frame on stdout: a JVM refusing its options would print its error there.
+  timeout 20 "$L" "chrome-extension://$CHROME_ID/" </dev/null >"$TMP_ROOT/j25.out" 2>"$TMP_ROOT/j25.err" \
+    || fail "launcher exited $?: $(tail -n 3 "$TMP_ROOT/j25.err")"
+  frames=$(frames_of "$TMP_ROOT/j25.out") || fail "stdout is not clean frames: $(head -c 300 "$TMP_ROOT/j25.out")"
+  [ "$(printf '%s\n' "$frames" | grep -c .)" = 1 ] || fail "expected exactly one frame, got: $frames"
+  if start_echo_agent echo-25; then
+    classes_loaded_by "$L" "$TMP_ROOT/classes25.log"
+    grep -qF 'sun.nio.ch.UnixDomainSockets source: shared objects file' "$TMP_ROOT/classes25.log" \
+      || fail "the connected path is not in the AOT cache"
+    stop_echo_agent
+  else
+    fail "the test's echo agent did not start"
+  fi
+  run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
+  [ ! -e "$P" ] || fail "prefix left after uninstall: $(find "$P")"
+  finish
+else
+  skip "JDK 25+ AOT cache" "no host command or no Temurin 25+ under /usr/lib/jvm"
+fi
 
 start "dry-run of a first install creates nothing"
 H=$(new_home dry)
@@ -412,6 +564,10 @@ if [ "$CAN_JLINK" = 1 ]; then
     S="$H/.var/app/$app/data/bridgekeeper"
     expect_mode "$S/bin/bridgekeeper-host" 755
     cmp -s "$JAR" "$S/bridgekeeper.jar" || fail "$app: jar copy"
+    if [ -f "$HOST_JAR" ]; then
+      cmp -s "$HOST_JAR" "$S/bridgekeeper-host.jar" || fail "$app: host-only jar copy"
+      grep -qF -- "-jar '$S/bridgekeeper-host.jar' host" "$S/bin/bridgekeeper-host" || fail "$app: launcher does not run the host-only jar"
+    fi
     grep -qF "exec '$S/runtime/bin/java'" "$S/bin/bridgekeeper-host" || fail "$app: launcher does not use the sandbox runtime"
     grep -qF "BRIDGEKEEPER_SOCKET:-'$S/agent.sock'" "$S/bin/bridgekeeper-host" || fail "$app: launcher socket"
     "$S/runtime/bin/java" -jar "$S/bridgekeeper.jar" version >/dev/null 2>&1 || fail "$app: the sandbox runtime cannot run the jar"
