@@ -9,9 +9,6 @@ import dev.bridgekeeper.ipc.PairingRecord;
 import dev.bridgekeeper.noise.KeyPair;
 import dev.bridgekeeper.testing.HostProcess;
 import dev.bridgekeeper.testing.ShortTempDir;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -129,22 +126,21 @@ class StoresTest {
         Random random = new Random(42);
         for (int round = 0; round < 25; round++) {
             int before = PairingStore.open(dir).list().size();
+            // The child reports each durable save in a file, so nothing it confirmed is lost with it.
+            Path report = tmp.resolve("child-" + round + ".out");
             Process child = new ProcessBuilder(HostProcess.javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-cp", HostProcess.fullClassPath(), StoreWriterChild.class.getName(), dir.toString())
-                    .redirectErrorStream(true).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            int confirmed = before;
-            String line = out.readLine(); // "ready": the child is about to write
-            assertEquals("ready", line);
-            long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5 + random.nextInt(60));
-            while (System.nanoTime() < killAt && (line = out.readLine()) != null) {
-                confirmed = Integer.parseInt(line.trim());
+                    .redirectErrorStream(true).redirectOutput(report.toFile()).start();
+            for (int i = 0; i < 600 && !Files.readString(report).contains("ready"); i++) {
+                Thread.sleep(50);
             }
+            assertTrue(Files.readString(report).startsWith("ready"), "child started: " + Files.readString(report));
+            Thread.sleep(5 + random.nextInt(60)); // A random moment to die at, not a synchronisation.
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            // Saves the child confirmed just before it died may still sit in the pipe: count them.
-            while ((line = out.readLine()) != null) {
-                if (!line.isBlank()) {
-                    confirmed = Integer.parseInt(line.trim());
+            int confirmed = before;
+            for (String line : Files.readAllLines(report)) {
+                if (line.matches("\\d+")) {
+                    confirmed = Integer.parseInt(line);
                 }
             }
             int after = PairingStore.open(dir).list().size(); // Must not throw: never a damaged file.
