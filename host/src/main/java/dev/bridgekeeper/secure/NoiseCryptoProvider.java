@@ -2,8 +2,10 @@ package dev.bridgekeeper.secure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bridgekeeper.Version;
+import dev.bridgekeeper.framing.Frames;
 import dev.bridgekeeper.ipc.ConnectionInfo;
 import dev.bridgekeeper.ipc.CryptoProvider;
+import dev.bridgekeeper.ipc.JsonLimits;
 import dev.bridgekeeper.noise.KeyPair;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -47,7 +49,8 @@ public final class NoiseCryptoProvider implements CryptoProvider {
     final SecureRandom random;
     final Clock clock;
     final java.util.function.Supplier<KeyPair> ephemeralKeys;
-    final ObjectMapper json = new ObjectMapper();
+    /** Envelopes fit in one frame, so no string in them can be longer than a frame. */
+    final ObjectMapper json = JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME);
     private final boolean responder;
 
     private NoiseCryptoProvider(Builder b) {
