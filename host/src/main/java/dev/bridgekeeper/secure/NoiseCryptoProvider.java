@@ -1,5 +1,6 @@
 package dev.bridgekeeper.secure;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bridgekeeper.Version;
 import dev.bridgekeeper.framing.Frames;
@@ -49,8 +50,12 @@ public final class NoiseCryptoProvider implements CryptoProvider {
     final SecureRandom random;
     final Clock clock;
     final java.util.function.Supplier<KeyPair> ephemeralKeys;
-    /** Envelopes fit in one frame, so no string in them can be longer than a frame. */
-    final ObjectMapper json = JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME);
+    /**
+     * Envelopes fit in one frame, so no string in them can be longer than a frame; a frame holds
+     * exactly one JSON object (PROTOCOL.md §1), so anything after it is refused, not ignored.
+     */
+    final ObjectMapper json = JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final boolean responder;
 
     private NoiseCryptoProvider(Builder b) {
