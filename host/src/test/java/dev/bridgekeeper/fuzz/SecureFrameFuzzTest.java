@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bridgekeeper.framing.Frames;
 import dev.bridgekeeper.ipc.IpcCodec;
@@ -17,6 +18,7 @@ import dev.bridgekeeper.noise.DecryptFailedException;
 import dev.bridgekeeper.noise.NoiseException;
 import dev.bridgekeeper.secure.PairingApprover;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -37,7 +39,8 @@ class SecureFrameFuzzTest {
     private static final String[] TOPICS = {"app.event", Topics.RPC_REQUEST, "session.ready", "pairing.nonce",
             "rpc.cancel", "x"};
     /** Reads topics and ids under the limits the desktop's session applies. */
-    private static final IpcCodec PEEK = new IpcCodec(JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME));
+    private static final ObjectMapper PEEK_MAPPER = JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME);
+    private static final IpcCodec PEEK = new IpcCodec(PEEK_MAPPER);
     /** How much of an oversize message the desktop keeps to answer it (SecureTransport.OVERSIZE_PREFIX). */
     private static final int OVERSIZE_PREFIX = 16 * 1024;
 
@@ -105,9 +108,20 @@ class SecureFrameFuzzTest {
                         ObjectNode env = Envelopes.JSON.createObjectNode().put("type", "handshake");
                         FuzzJson.put(env, "step", step);
                         FuzzJson.put(env, "data", FuzzJson.value(d, 0));
-                        feed(Envelopes.bytes(env), "handshake_failed");
+                        byte[] frame = Envelopes.bytes(env);
+                        // Within the read limits it is a handshake step after the handshake; beyond them, unreadable.
+                        feed(frame, withinLimits(frame) ? "handshake_failed" : "protocol_error");
                     }
                 }
+            }
+        }
+
+        static boolean withinLimits(byte[] frame) {
+            try {
+                PEEK_MAPPER.readTree(frame);
+                return true;
+            } catch (IOException e) {
+                return false;
             }
         }
 
