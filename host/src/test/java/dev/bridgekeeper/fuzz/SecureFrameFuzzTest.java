@@ -129,7 +129,7 @@ class SecureFrameFuzzTest {
             return more ? Envelopes.JSON.getNodeFactory().booleanNode(true) : null;
         }
 
-        /** One IPC message, cut into valid pieces at arbitrary points (at most 65,519 bytes each). */
+        /** One IPC message, cut into valid pieces at up to five arbitrary points (at most 65,519 bytes each). */
         void wholeMessage(FuzzedDataProvider d) throws DecryptFailedException {
             ObjectNode payload = Envelopes.JSON.createObjectNode();
             FuzzJson.put(payload, "id", d.consumeBoolean() ? Envelopes.JSON.getNodeFactory().textNode(d.consumeString(8))
@@ -138,8 +138,10 @@ class SecureFrameFuzzTest {
             payload.put("pad", "p".repeat(d.consumeInt(0, 80_000)));
             byte[] message = Envelopes.ipc(TOPICS[d.consumeInt(0, TOPICS.length - 1)], payload);
             int off = 0;
+            int cuts = d.consumeInt(0, 5); // Where the fuzzer cuts; beyond that, pieces are as large as allowed.
             while (off < message.length && failed == null) {
-                int n = Math.min(message.length - off, d.consumeInt(1, CipherState.MAX_PLAINTEXT_LENGTH));
+                int n = Math.min(message.length - off,
+                        cuts-- > 0 ? d.consumeInt(1, CipherState.MAX_PLAINTEXT_LENGTH) : CipherState.MAX_PLAINTEXT_LENGTH);
                 byte[] ct = ext.sealPiece(Arrays.copyOfRange(message, off, off + n));
                 off += n;
                 secure(Base64.getEncoder().encodeToString(ct), bool(off < message.length));
