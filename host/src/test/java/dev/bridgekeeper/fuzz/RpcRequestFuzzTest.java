@@ -107,6 +107,7 @@ class RpcRequestFuzzTest {
                     Envelopes.json("{\"id\":\"" + sentinel + "\",\"method\":\"ipc.discover\"}")));
             expected.computeIfAbsent(sentinel, k -> new Expected()).dispatched++;
             check(peer, expected, sentText.toString());
+            assertFalse(peer.isClosed(), "the desktop closed a connection that broke no limit");
         }
     }
 
