@@ -2,7 +2,6 @@ package dev.bridgekeeper.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -15,7 +14,6 @@ import dev.bridgekeeper.ipc.JsonLimits;
 import dev.bridgekeeper.ipc.Topics;
 import dev.bridgekeeper.noise.CipherState;
 import dev.bridgekeeper.noise.DecryptFailedException;
-import dev.bridgekeeper.noise.NoiseException;
 import dev.bridgekeeper.secure.PairingApprover;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
