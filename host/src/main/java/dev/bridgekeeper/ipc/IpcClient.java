@@ -1,12 +1,9 @@
 package dev.bridgekeeper.ipc;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bridgekeeper.Version;
@@ -714,13 +711,9 @@ public final class IpcClient implements AutoCloseable {
         }
     }
 
+    /** Strings may fill a whole message; nesting, numbers and names are bounded by {@link JsonLimits}. */
     private static ObjectMapper defaultMapper(int maxMessageSize) {
-        StreamReadConstraints constraints = StreamReadConstraints.builder()
-                .maxStringLength(Math.max(maxMessageSize, StreamReadConstraints.DEFAULT_MAX_STRING_LEN))
-                .build();
-        return JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build())
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .build();
+        return JsonLimits.mapper(Math.max(maxMessageSize, StreamReadConstraints.DEFAULT_MAX_STRING_LEN));
     }
 
     private record ReadyWaiter(Endpoint endpoint, CompletableFuture<Source> future) {}
@@ -890,7 +883,10 @@ public final class IpcClient implements AutoCloseable {
             return this;
         }
 
-        /** JSON mapper for payloads, params and results; default one that ignores unknown fields. */
+        /**
+     * JSON mapper for payloads, params and results; default one that ignores unknown fields and
+     * applies {@link JsonLimits} (a replacement should set its own read constraints).
+     */
         public Builder objectMapper(ObjectMapper objectMapper) {
             this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
             return this;

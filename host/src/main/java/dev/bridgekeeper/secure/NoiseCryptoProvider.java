@@ -1,9 +1,12 @@
 package dev.bridgekeeper.secure;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bridgekeeper.Version;
+import dev.bridgekeeper.framing.Frames;
 import dev.bridgekeeper.ipc.ConnectionInfo;
 import dev.bridgekeeper.ipc.CryptoProvider;
+import dev.bridgekeeper.ipc.JsonLimits;
 import dev.bridgekeeper.noise.KeyPair;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -47,7 +50,12 @@ public final class NoiseCryptoProvider implements CryptoProvider {
     final SecureRandom random;
     final Clock clock;
     final java.util.function.Supplier<KeyPair> ephemeralKeys;
-    final ObjectMapper json = new ObjectMapper();
+    /**
+     * Envelopes fit in one frame, so no string in them can be longer than a frame; a frame holds
+     * exactly one JSON object (PROTOCOL.md §1), so anything after it is refused, not ignored.
+     */
+    final ObjectMapper json = JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final boolean responder;
     /** Live responder sessions, so a revoked pairing can be told and disconnected. */
     final java.util.Set<ResponderSession> liveSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
