@@ -75,6 +75,10 @@ step "End to end in real browsers (Chromium, Firefox ESR) with the real host, ag
 bash scripts/e2e.sh
 record "browsers: passed"
 
+step "Fuzzing smoke (Jazzer, a few seconds per target; long runs: scripts/fuzz.sh 1800)"
+bash scripts/fuzz.sh 5
+record "fuzz smoke: passed"
+
 step "Benchmarks still run (a seconds-long smoke; the real numbers come from bench/run-all.sh)"
 bash bench/smoke.sh
 record "benchmark smoke: passed"
