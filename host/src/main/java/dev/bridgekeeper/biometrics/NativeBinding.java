@@ -105,4 +105,27 @@ public final class NativeBinding<P> {
             default: return "an unsupported operating system";
         }
     }
+
+    /** {@code query} on the loaded binding, or the status that says why it could not be loaded. */
+    public BiometricStatus statusWith(java.util.function.Function<P, BiometricStatus> query) {
+        P port;
+        try {
+            port = get();
+        } catch (UnavailableException e) {
+            return e.status();
+        }
+        return query.apply(port);
+    }
+
+    /** {@code verify} on the loaded binding, or an unavailable verification saying why not. */
+    public java.util.concurrent.CompletableFuture<Verification> verifyWith(
+            java.util.function.Function<P, java.util.concurrent.CompletableFuture<Verification>> verify) {
+        P port;
+        try {
+            port = get();
+        } catch (UnavailableException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(e.toVerification());
+        }
+        return verify.apply(port);
+    }
 }

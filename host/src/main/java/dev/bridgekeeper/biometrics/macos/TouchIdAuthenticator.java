@@ -129,28 +129,16 @@ public final class TouchIdAuthenticator implements Authenticator {
 
     @Override
     public BiometricStatus status() {
-        LocalAuthPort port;
-        try {
-            port = binding.get();
-        } catch (NativeBinding.UnavailableException e) {
-            return e.status();
-        }
-        return runner.submit(c -> queryStatus(port), statusTimeout,
-                () -> status(Availability.HARDWARE_UNAVAILABLE,
-                        "LocalAuthentication did not answer within " + statusTimeout.toSeconds() + " s"),
-                failure -> status(Availability.HARDWARE_UNAVAILABLE, "LocalAuthentication query failed: " + failure)).join();
+        return binding.statusWith(port -> runner.submit(c -> queryStatus(port), statusTimeout,
+                    () -> status(Availability.HARDWARE_UNAVAILABLE,
+                            "LocalAuthentication did not answer within " + statusTimeout.toSeconds() + " s"),
+                    failure -> status(Availability.HARDWARE_UNAVAILABLE, "LocalAuthentication query failed: " + failure)).join());
     }
 
     @Override
     public CompletableFuture<Verification> verify(VerificationRequest request) {
         Objects.requireNonNull(request, "request");
-        LocalAuthPort port;
-        try {
-            port = binding.get();
-        } catch (NativeBinding.UnavailableException e) {
-            return CompletableFuture.completedFuture(e.toVerification());
-        }
-        return runner.verify(c -> evaluate(port, request, c), request.timeout());
+        return binding.verifyWith(port -> runner.verify(c -> evaluate(port, request, c), request.timeout()));
     }
 
     @Override

@@ -99,28 +99,16 @@ public final class PolkitAuthenticator implements Authenticator {
 
     @Override
     public BiometricStatus status() {
-        PolkitPort port;
-        try {
-            port = binding.get();
-        } catch (NativeBinding.UnavailableException e) {
-            return e.status();
-        }
-        return runner.submit(c -> queryStatus(port, c), statusTimeout,
-                () -> status(Availability.HARDWARE_UNAVAILABLE,
-                        "polkit did not answer within " + statusTimeout.toSeconds() + " s; is polkitd stuck?"),
-                failure -> status(Availability.HARDWARE_UNAVAILABLE, "polkit query failed: " + failure)).join();
+        return binding.statusWith(port -> runner.submit(c -> queryStatus(port, c), statusTimeout,
+                    () -> status(Availability.HARDWARE_UNAVAILABLE,
+                            "polkit did not answer within " + statusTimeout.toSeconds() + " s; is polkitd stuck?"),
+                    failure -> status(Availability.HARDWARE_UNAVAILABLE, "polkit query failed: " + failure)).join());
     }
 
     @Override
     public CompletableFuture<Verification> verify(VerificationRequest request) {
         Objects.requireNonNull(request, "request");
-        PolkitPort port;
-        try {
-            port = binding.get();
-        } catch (NativeBinding.UnavailableException e) {
-            return CompletableFuture.completedFuture(e.toVerification());
-        }
-        return runner.verify(c -> check(port, c), request.timeout());
+        return binding.verifyWith(port -> runner.verify(c -> check(port, c), request.timeout()));
     }
 
     /** Cancels pending prompts and waits briefly for their native calls to return. */

@@ -122,28 +122,16 @@ public final class WindowsHelloAuthenticator implements Authenticator {
 
     @Override
     public BiometricStatus status() {
-        WinRtPort port;
-        try {
-            port = binding.get();
-        } catch (NativeBinding.UnavailableException e) {
-            return e.status();
-        }
-        return runner.submit(c -> queryAvailability(port, c), statusTimeout,
-                () -> status(Availability.HARDWARE_UNAVAILABLE,
-                        "Windows Hello did not answer within " + statusTimeout.toSeconds() + " s"),
-                failure -> status(Availability.HARDWARE_UNAVAILABLE, "Windows Hello query failed: " + failure)).join();
+        return binding.statusWith(port -> runner.submit(c -> queryAvailability(port, c), statusTimeout,
+                    () -> status(Availability.HARDWARE_UNAVAILABLE,
+                            "Windows Hello did not answer within " + statusTimeout.toSeconds() + " s"),
+                    failure -> status(Availability.HARDWARE_UNAVAILABLE, "Windows Hello query failed: " + failure)).join());
     }
 
     @Override
     public CompletableFuture<Verification> verify(VerificationRequest request) {
         Objects.requireNonNull(request, "request");
-        WinRtPort port;
-        try {
-            port = binding.get();
-        } catch (NativeBinding.UnavailableException e) {
-            return CompletableFuture.completedFuture(e.toVerification());
-        }
-        return runner.verify(c -> requestVerification(port, request, c), request.timeout());
+        return binding.verifyWith(port -> runner.verify(c -> requestVerification(port, request, c), request.timeout()));
     }
 
     @Override
