@@ -8,48 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
+import dev.bridgekeeper.testing.ChunkedStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FrameReaderTest {
-
-    /** A stream that hands out at most {@code chunk} bytes per read, like a pipe under load. */
-    static final class TrickleStream extends InputStream {
-        private final byte[] data;
-        private final int chunk;
-        private int pos;
-
-        TrickleStream(byte[] data, int chunk) {
-            this.data = data;
-            this.chunk = chunk;
-        }
-
-        @Override
-        public int read() {
-            return pos < data.length ? data[pos++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (pos >= data.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(len, chunk), data.length - pos);
-            System.arraycopy(data, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-
-        @Override
-        public int available() {
-            return 0; // A reader that polled available() would stall here.
-        }
-    }
 
     static byte[] framed(byte[]... payloads) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -93,7 +60,7 @@ class FrameReaderTest {
     void largeFramesArriveWholeThroughSmallReads(int size) throws IOException {
         byte[] payload = new byte[size];
         new Random(size).nextBytes(payload);
-        FrameReader r = new FrameReader(new TrickleStream(framed(payload, payload), 4093), 1024 * 1024);
+        FrameReader r = new FrameReader(new ChunkedStream(framed(payload, payload), 4093), 1024 * 1024);
         assertArrayEquals(payload, r.readFrame());
         assertArrayEquals(payload, r.readFrame());
         assertNull(r.readFrame());

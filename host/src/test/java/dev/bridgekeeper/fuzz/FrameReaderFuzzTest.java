@@ -1,5 +1,6 @@
 package dev.bridgekeeper.fuzz;
 
+import dev.bridgekeeper.testing.ChunkedStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,7 +12,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.bridgekeeper.framing.FrameException;
 import dev.bridgekeeper.framing.FrameReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -103,36 +103,5 @@ class FrameReaderFuzzTest {
     static boolean looksLikeObject(String s) {
         String t = s.replaceAll("^[ \\t\\n\\r]+|[ \\t\\n\\r]+$", "");
         return t.length() >= 2 && t.charAt(0) == '{' && t.charAt(t.length() - 1) == '}';
-    }
-
-    /** Hands out at most {@code chunk} bytes per read, as a pipe under load does. */
-    static final class ChunkedStream extends InputStream {
-        private final byte[] data;
-        private final int chunk;
-        private int pos;
-
-        ChunkedStream(byte[] data, int chunk) {
-            this.data = data;
-            this.chunk = chunk;
-        }
-
-        @Override
-        public int read() {
-            return pos < data.length ? data[pos++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (len == 0) {
-                return 0;
-            }
-            if (pos >= data.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(len, chunk), data.length - pos);
-            System.arraycopy(data, pos, b, off, n);
-            pos += n;
-            return n;
-        }
     }
 }
