@@ -4,6 +4,10 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 
+// Every wait is a deadline, never a measurement: the scenario times are written for a quiet
+// machine, and a loaded two-core CI machine can be several times slower (BK_DEADLINE_SCALE).
+const DEADLINE_SCALE = Number(process.env.BK_DEADLINE_SCALE ?? 3);
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -11,6 +15,7 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * rejects with what it waited for and the last value seen (the most useful thing in a failure).
  */
 export async function waitUntil(check, { what, timeoutMs = 30_000, intervalMs = 150 } = {}) {
+  timeoutMs *= DEADLINE_SCALE;
   const deadline = Date.now() + timeoutMs;
   let last;
   let lastError;
@@ -43,20 +48,33 @@ const children = new Map(); // pid -> { name, child }
 export function startTracked(name, command, args, { env, logFile, cwd, onStderr } = {}) {
   const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : null;
-  children.set(child.pid, { name, child });
-  child.stdout.on('data', (chunk) => log?.write(chunk));
+  // A log that cannot be written must not end the run with an unhandled 'error' event.
+  log?.on('error', (error) => console.error(`log ${logFile}: ${error.message}`));
+  if (child.pid !== undefined) children.set(child.pid, { name, child });
+  // Data can still arrive after 'exit' (the stdio streams close later, under load visibly so):
+  // write while the log is open, and end it only on 'close', when both streams are done.
+  const write = (chunk) => {
+    if (log && !log.writableEnded) log.write(chunk);
+  };
+  child.stdout.on('data', write);
   child.stderr.on('data', (chunk) => {
-    log?.write(chunk);
+    write(chunk);
     onStderr?.(chunk.toString('utf8'));
   });
+  child.on('close', () => log?.end());
   child.exited = new Promise((resolve) => {
     child.on('exit', (code, signal) => {
       children.delete(child.pid);
-      log?.end();
       resolve({ code, signal });
     });
+    // A process that could not start emits 'error' and no 'exit': report it as an exit code.
+    child.on('error', (error) => {
+      children.delete(child.pid);
+      write(`${name} could not start: ${error.message}\n`);
+      log?.end();
+      resolve({ code: 127, signal: null, error });
+    });
   });
-  child.on('error', () => {}); // reported through `exited` or the caller's wait
   return child;
 }
 
