@@ -119,7 +119,7 @@ const scenarios = [
     name: 'install: install.sh puts the launcher and both browsers\' manifests into a fresh HOME',
     async run() {
       const result = await run('bash', [path.join(REPO, 'installer/install.sh'), '--browser', 'chromium', '--browser', 'firefox',
-        '--no-cds', '--jar', path.join(REPO, 'host/target/bridgekeeper.jar')], { env, timeoutMs: 120_000 });
+        '--no-cds', '--jar', path.join(REPO, 'cli/target/bridgekeeper.jar')], { env, timeoutMs: 120_000 });
       check(result.code === 0, `install.sh failed (${result.code}):\n${tail(result.stderr + result.stdout)}`);
       check(/chromium: .*\/\.config\/chromium\/NativeMessagingHosts\/dev\.bridgekeeper\.host\.json/.test(result.stdout),
         `install.sh did not install the Chromium manifest:\n${result.stdout}`);

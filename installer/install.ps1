@@ -27,7 +27,7 @@
 .PARAMETER Prefix
     Install folder.
 .PARAMETER Jar
-    The runnable jar (default: host\target\bridgekeeper.jar in this repository).
+    The runnable jar (default: cli\target\bridgekeeper.jar in this repository).
 .PARAMETER Runtime
     System (default): a JDK 17+ from JAVA_HOME, then java.exe on PATH. Bundle: a jlink runtime
     built from that JDK into the install folder.
@@ -314,13 +314,14 @@ if ($Uninstall) {
 # --------------------------------------------------------------------------------------------
 # Install checks
 
-if (-not $Jar) { $Jar = Join-Path $RepoDir 'host\target\bridgekeeper.jar' }
+if (-not $Jar) { $Jar = Join-Path $RepoDir 'cli\target\bridgekeeper.jar' }
 if (-not (Test-Path -LiteralPath $Jar -PathType Leaf)) {
     Stop-Install "jar not found: $Jar. Build it first (mvn -B -o -q package -DskipTests), or pass -Jar PATH"
 }
 # The host-only jar `mvn package` builds next to the shaded one runs the browser's host (it starts
 # faster); an older build has none, and the launcher then runs the host from the shaded jar.
 $HostJar = Join-Path (Split-Path -Parent $Jar) 'bridgekeeper-host.jar'
+if (-not (Test-Path -LiteralPath $HostJar -PathType Leaf)) { $HostJar = Join-Path (Split-Path -Parent $Jar) '..\..\host\target\bridgekeeper-host.jar' }
 $HostJarName = 'bridgekeeper.jar'
 if (Test-Path -LiteralPath $HostJar -PathType Leaf) { $HostJarName = 'bridgekeeper-host.jar' } else { $HostJar = $null }
 $FlagsFile = Join-Path $PSScriptRoot 'host-jvm-flags'

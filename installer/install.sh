@@ -46,7 +46,7 @@ options:
                          default bridgekeeper-sample@bridgekeeper.dev
   --prefix DIR           install folder (default: $XDG_DATA_HOME/bridgekeeper, i.e.
                          ~/.local/share/bridgekeeper, or /opt/bridgekeeper for --scope system)
-  --jar PATH             the runnable jar (default: host/target/bridgekeeper.jar in this repo);
+  --jar PATH             the runnable jar (default: cli/target/bridgekeeper.jar in this repo);
                          the host-only bridgekeeper-host.jar next to it, when there, is
                          installed too and runs the browser's host (it starts faster)
   --runtime system|bundle
@@ -525,11 +525,13 @@ fi
 [ "$WANT_LAUNCH_AGENT" = 1 ] && [ "$OS" != darwin ] && die "--launch-agent is for macOS; use --systemd-user on Linux"
 [ "$WANT_POLKIT" = 1 ] && [ "$OS" != linux ] && die "--polkit is for Linux (macOS uses Touch ID through LocalAuthentication)"
 
-[ -n "$JAR" ] || JAR="$REPO_DIR/host/target/bridgekeeper.jar"
-[ -f "$JAR" ] || die "jar not found: $JAR. Build it first: (cd '$REPO_DIR' && mvn -B -o -q package -DskipTests), or pass --jar PATH"
-# The host-only jar `mvn package` builds next to the shaded one: the browser's launcher runs it.
-# An older build has none; the launcher then runs the host from the shaded jar.
+[ -n "$JAR" ] || JAR="$REPO_DIR/cli/target/bridgekeeper.jar"
+[ -f "$JAR" ] || die "jar not found: $JAR. Build it first: (cd '$REPO_DIR' && mvn -B -q package -DskipTests), or pass --jar PATH"
+# The host-only jar (host and protocol classes): the browser's launcher runs it. It lies next to
+# the command's jar in a release, in host/target in a build of this repository; an older build has
+# none, and the launcher then runs the host from the command's jar.
 HOST_JAR="$(dirname "$JAR")/bridgekeeper-host.jar"
+[ -f "$HOST_JAR" ] || HOST_JAR="$(dirname "$JAR")/../../host/target/bridgekeeper-host.jar"
 [ -f "$HOST_JAR" ] || HOST_JAR=""
 FLAGS_FILE="$SCRIPT_DIR/host-jvm-flags"
 [ -f "$FLAGS_FILE" ] || die "missing $FLAGS_FILE (the launcher's JVM flags)"

@@ -70,16 +70,17 @@ trap 'exit 130' INT TERM
 # ---- 1. setup and build --------------------------------------------------------------------------
 bash "$ROOT/e2e/setup.sh" || fail_early "setup: e2e/setup.sh failed (see above)"
 
-JAR=$ROOT/host/target/bridgekeeper.jar
+JAR=$ROOT/cli/target/bridgekeeper.jar
+HOST_JAR=$ROOT/host/target/bridgekeeper-host.jar
 stale=
-if [ ! -f "$JAR" ]; then
+if [ ! -f "$JAR" ] || [ ! -f "$HOST_JAR" ]; then
     stale=missing
-elif [ -n "$(find "$ROOT/host/src/main" "$ROOT/pom.xml" "$ROOT/host/pom.xml" -newer "$JAR" -print -quit)" ]; then
+elif [ -n "$(find "$ROOT"/*/src/main "$ROOT"/pom.xml "$ROOT"/*/pom.xml -newer "$JAR" -print -quit)" ]; then
     stale=outdated
 fi
 if [ -n "$stale" ]; then
-    log "building host/target/bridgekeeper.jar ($stale)"
-    "$MVN" -B -o -q -f "$ROOT/pom.xml" package -DskipTests >"$ROOT/e2e/.build.log" 2>&1 \
+    log "building cli/target/bridgekeeper.jar ($stale)"
+    "$MVN" -B -q -f "$ROOT/pom.xml" package -DskipTests >"$ROOT/e2e/.build.log" 2>&1 \
         || { tail -n 40 "$ROOT/e2e/.build.log" >&2; fail_early "build: mvn package failed"; }
 fi
 (cd "$ROOT/extension-sample" && npm run --silent build >/dev/null) || fail_early "build: extension-sample npm run build failed"
@@ -90,12 +91,13 @@ WORK=$(mktemp -d -p /var/tmp bridgekeeper-e2e.XXXXXX)
 chmod 0711 "$WORK"
 # A copy of the pieces the run uses, so the test user needs no access to the checkout.
 STAGE=$WORK/repo
-mkdir -p "$STAGE/host/target" "$STAGE/extension-sample" "$STAGE/work"
+mkdir -p "$STAGE/cli/target" "$STAGE/host/target" "$STAGE/extension-sample" "$STAGE/work"
 cp -a "$ROOT/e2e" "$ROOT/installer" "$ROOT/manifests" "$STAGE/"
 [ -d "$ROOT/polkit" ] && cp -a "$ROOT/polkit" "$STAGE/"
 rm -rf "$STAGE/e2e/artifacts"
 cp -a "$ROOT/extension-sample/dist" "$STAGE/extension-sample/"
-cp "$JAR" "$STAGE/host/target/"
+cp "$JAR" "$STAGE/cli/target/"
+cp "$HOST_JAR" "$STAGE/host/target/"
 
 RUN_AS=()
 AUTHENTICATOR=none

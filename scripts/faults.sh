@@ -29,4 +29,4 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
 fi
 
 mvn -B -ntp test -Dtest='dev.bridgekeeper.faults.**' -Dsurefire.failIfNoSpecifiedTests=false "${full[@]}"
-grep -h "^soak:\|^pairing-write kills:" host/target/surefire-reports/dev.bridgekeeper.faults.*-output.txt || true
+grep -h "^soak:\|^pairing-write kills:" tests/target/surefire-reports/dev.bridgekeeper.faults.*-output.txt || true

@@ -118,7 +118,7 @@ log "dbus-daemon pid $DBUS_PID, polkitd pid $POLKITD_PID, bus $DBUS_SYSTEM_BUS_A
 log "running PolkitIntegrationTest"
 set +e
 BRIDGEKEEPER_POLKIT_IT=1 BRIDGEKEEPER_POLKIT_IT_DIR=$WORK \
-    "$MVN" -B -o -f "$ROOT/pom.xml" -pl host test \
+    "$MVN" -B -o -f "$ROOT/pom.xml" -pl biometrics test \
     -Dtest=PolkitIntegrationTest -Dsurefire.failIfNoSpecifiedTests=false -Dsurefire.exitTimeout=120 \
     >"$WORK/mvn.log" 2>&1
 result=$?
@@ -134,7 +134,7 @@ if [ "$result" -ne 0 ]; then
     tail -n 60 "$WORK/mvn.log" >&2
     log "polkitd log:"
     cat "$WORK/polkitd.log" >&2
-    for report in "$ROOT"/host/target/surefire-reports/*PolkitIntegrationTest*.txt; do
+    for report in "$ROOT"/biometrics/target/surefire-reports/*PolkitIntegrationTest*.txt; do
         [ -f "$report" ] && { log "$report:"; tail -n 80 "$report" >&2; }
     done
     die "PolkitIntegrationTest failed"

@@ -3,7 +3,7 @@
 # which files appear where, their modes and JSON fields, dry-run, idempotence, exact uninstall,
 # refusals, and shellcheck. Linux only (uses GNU find); needs node (or jq) for JSON checks.
 #
-#   bash installer/test/run.sh            # uses host/target/bridgekeeper.jar, builds it if missing
+#   bash installer/test/run.sh            # uses cli/target/bridgekeeper.jar, builds it if missing
 #   BRIDGEKEEPER_JAR=/path/x.jar bash installer/test/run.sh
 #   BRIDGEKEEPER_SKIP_JLINK=1 ...         # skip the two cases that build a jlink runtime
 #
@@ -96,10 +96,10 @@ all_manifests_under() { find "$@" -name "$NM" 2>/dev/null | sort; }
 # ---------------------------------------------------------------------------------------------
 # The jar.
 
-JAR=${BRIDGEKEEPER_JAR:-$REPO/host/target/bridgekeeper.jar}
+JAR=${BRIDGEKEEPER_JAR:-$REPO/cli/target/bridgekeeper.jar}
 if [ ! -f "$JAR" ] || { [ -z "${BRIDGEKEEPER_JAR:-}" ] && [ ! -f "$REPO/host/target/bridgekeeper-host.jar" ]; }; then
-  echo "building $JAR (mvn -B -o -q package -DskipTests)"
-  (cd "$REPO" && mvn -B -o -q package -DskipTests) || { echo "could not build the jar"; exit 1; }
+  echo "building $JAR (mvn -B -q package -DskipTests)"
+  (cd "$REPO" && mvn -B -q package -DskipTests) || { echo "could not build the jar"; exit 1; }
 fi
 # The host command lands separately; the launcher start test needs it.
 HAS_HOST=0
@@ -113,8 +113,9 @@ JDK_BIN=$(dirname "$(readlink -f "$(command -v java)")")
 [ -x "$JDK_BIN/jlink" ] || CAN_JLINK=0
 [ "${BRIDGEKEEPER_SKIP_JLINK:-0}" = 1 ] && CAN_JLINK=0
 
-# The host-only jar `mvn package` builds next to the shaded one (install.sh installs both).
+# The host-only jar `mvn package` builds in host/target (install.sh installs both).
 HOST_JAR="$(dirname "$JAR")/bridgekeeper-host.jar"
+[ -f "$HOST_JAR" ] || HOST_JAR="$(dirname "$JAR")/../../host/target/bridgekeeper-host.jar"
 
 # Prints each frame of a file of native messaging frames as one line of JSON; fails on a
 # truncated or oversized frame or one that is not a JSON object.

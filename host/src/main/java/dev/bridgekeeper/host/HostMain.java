@@ -1,7 +1,7 @@
 package dev.bridgekeeper.host;
 
-import dev.bridgekeeper.framing.Frames;
-import dev.bridgekeeper.transport.SocketPaths;
+import dev.bridgekeeper.protocol.framing.Frames;
+import dev.bridgekeeper.protocol.local.SocketPaths;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -23,6 +23,20 @@ public final class HostMain {
     /** Environment variable: largest frame accepted from the browser, in bytes. */
     public static final String ENV_MAX_FRAME = "BRIDGEKEEPER_MAX_FRAME";
     private static final int MAX_CONFIGURABLE_FRAME = 64 * 1024 * 1024;
+
+    /**
+     * Entry point of {@code bridgekeeper-host.jar}. A launcher written by an older installer
+     * passes the subcommand name {@code host} first; no browser argument is ever that word, so it
+     * is dropped.
+     */
+    public static void main(String[] args) {
+        String[] browserArgs = args.length > 0 && args[0].equals("host")
+                ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+        int code = run(browserArgs);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
 
     public static int run(String[] args) {
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);

@@ -1,0 +1,25 @@
+package dev.bridgekeeper.agent.internal;
+
+import dev.bridgekeeper.agent.KeyVault;
+import dev.bridgekeeper.agent.internal.ipc.IpcClient;
+import dev.bridgekeeper.agent.internal.secure.PairingStore;
+import java.nio.file.Path;
+
+/** What the admin commands reach of a running agent; implemented inside DesktopBridge. */
+public interface AgentControl {
+    KeyVault keyVault();
+
+    PairingStore pairingStore();
+
+    PendingPairings pendingPairings();
+
+    IpcClient ipc();
+
+    Path socketPath();
+
+    /** See {@code Pairings.revoke}. */
+    int revoke(String pairingId);
+
+    /** The CLI's {@code unlock}: asks the application to unlock; refused if it unlocks itself. */
+    void requestUnlock();
+}

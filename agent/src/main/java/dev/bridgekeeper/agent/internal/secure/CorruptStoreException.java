@@ -1,0 +1,24 @@
+package dev.bridgekeeper.agent.internal.secure;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A store file exists but cannot be trusted. It is never overwritten automatically: the user
+ * decides (restore it, or move it aside to start over), so no pairing is lost silently.
+ */
+public final class CorruptStoreException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final Path path;
+
+    public CorruptStoreException(Path path, String why) {
+        super(path + " is damaged (" + why + "). It was left untouched. Restore it from a backup, or move it "
+                + "aside to start without it (pairings would then have to be made again).");
+        this.path = path;
+    }
+
+    public Path path() {
+        return path;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.bridgekeeper.cli.doctor;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import dev.bridgekeeper.protocol.local.SocketPaths;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Checks of the desktop side: the agent's socket and (Linux) the polkit action. */
+final class AgentChecks {
+    private AgentChecks() {}
+
+    static final String POLKIT_ACTION = "dev.bridgekeeper.unlock";
+    static final String POLKIT_FILE = "/usr/share/polkit-1/actions/" + POLKIT_ACTION + ".policy";
+
+    /** The agent's default socket path on the environment's OS: the rules of {@link SocketPaths}. */
+    static Path defaultSocketPath(DoctorEnvironment env) {
+        String osName;
+        switch (env.os()) {
+            case WINDOWS:
+                osName = "Windows";
+                break;
+            case MACOS:
+                osName = "Mac OS X";
+                break;
+            default:
+                osName = "Linux";
+        }
+        String user = env.getenv("USER") != null ? env.getenv("USER") : System.getProperty("user.name");
+        if (env.os() == HostOs.WINDOWS && env.getenv("LOCALAPPDATA") == null) {
+            return SocketPaths.resolve(name -> name.equals("LOCALAPPDATA")
+                    ? env.home().resolve("AppData/Local").toString() : env.getenv(name), osName, user);
+        }
+        return SocketPaths.resolve(env::getenv, osName, user);
+    }
+
+    /** Is an agent listening? Connects and closes at once, sending nothing. */
+    static List<Finding> socket(DoctorEnvironment env, Path socketOverride) {
+        Path socket = socketOverride != null ? socketOverride : defaultSocketPath(env);
+        List<Finding> out = new ArrayList<>();
+        String start = "start the desktop application, or run 'bridgekeeper agent'";
+        if (!Files.exists(socket)) {
+            out.add(Finding.warn("agent", "socket", "no agent socket at " + socket
+                    + "; the host will tell the extension 'desktop_unavailable' until an agent starts", start));
+            return out;
+        }
+        checkFolderPrivacy(socket, out);
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            out.add(Finding.ok("agent", "socket", "an agent is listening on " + socket));
+        } catch (IOException | UnsupportedOperationException e) {
+            out.add(Finding.warn("agent", "socket", socket + " exists but nobody answers ("
+                    + Text.printable(String.valueOf(e.getMessage()), 120) + "): a stale socket from an agent that stopped",
+                    start + "; it replaces the stale socket"));
+        }
+        return out;
+    }
+
+    /** The socket's folder should be reachable by its owner only; other users must not connect. */
+    private static void checkFolderPrivacy(Path socket, List<Finding> out) {
+        Path dir = socket.toAbsolutePath().getParent();
+        if (dir == null) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+            Set<PosixFilePermission> others = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                    PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+                    PosixFilePermission.OTHERS_EXECUTE);
+            others.retainAll(perms);
+            if (!others.isEmpty() && !dir.equals(Path.of("/tmp"))) {
+                out.add(Finding.warn("agent", "socket-folder", "the socket's folder " + dir + " is open to other users ("
+                        + java.nio.file.attribute.PosixFilePermissions.toString(perms) + ")",
+                        "chmod 700 '" + dir + "' (the agent should create it that way)"));
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // Not a POSIX file system (Windows): ACLs protect the per-user folder.
+        }
+    }
+
+    /** Linux: the polkit action the agent asks for biometric/password unlock. */
+    static List<Finding> polkit(DoctorEnvironment env) {
+        Path file = env.system(POLKIT_FILE);
+        String fix = "run installer/install.sh --polkit (it asks for root: polkit reads actions only from /usr/share/polkit-1/actions)";
+        if (!Files.isRegularFile(file)) {
+            return List.of(Finding.warn("polkit", "action", "polkit action " + POLKIT_ACTION + " is not installed (" + file
+                    + " is missing): unlock reports 'setup_needed'", fix));
+        }
+        try {
+            String text = Files.readString(file);
+            if (!text.contains("\"" + POLKIT_ACTION + "\"")) {
+                return List.of(Finding.warn("polkit", "action", file + " does not define the action " + POLKIT_ACTION, fix));
+            }
+        } catch (IOException e) {
+            return List.of(Finding.warn("polkit", "action", "cannot read " + file + ": " + Text.printable(String.valueOf(e.getMessage()), 120),
+                    fix));
+        }
+        return List.of(Finding.ok("polkit", "action", "polkit action " + POLKIT_ACTION + " is installed"));
+    }
+}
