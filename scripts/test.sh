@@ -34,9 +34,13 @@ if [ "$(id -u)" = 0 ] && ! ls /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.
     apt-get update -qq && apt-get install -y -qq libfaketime >/dev/null || echo "libfaketime not installed; the clock-jump test will skip"
 fi
 
-step "Java suite (mvn verify) on $(java -version 2>&1 | head -1)"
-mvn -B -ntp verify
+step "Java suite (mvn install: every module's tests, the packaged-jar tests, sources and javadoc) on $(java -version 2>&1 | head -1)"
+mvn -B -ntp install
 record "java (default JDK): passed"
+
+step "An application outside the build embeds the agent (class path and module path)"
+bash examples/consumer/run.sh
+record "consumer: passed"
 
 if [ -n "${BK_QUICK:-}" ]; then
     printf '\n%s\n' "${results[@]}"
@@ -47,8 +51,8 @@ if jdk=$(newest_jdk); then
     step "Java suite on $jdk"
     JAVA_HOME="$jdk" mvn -B -ntp verify
     record "java ($jdk): passed"
-    # Rebuild on the default JDK so the jar the later steps use runs on every supported JDK.
-    mvn -B -ntp -q package -DskipTests
+    # Rebuild on the default JDK so the jars the later steps use run on every supported JDK.
+    mvn -B -ntp -q install -DskipTests
 else
     record "java (newest JDK): skipped, no Temurin 25+ under /usr/lib/jvm"
 fi
