@@ -178,8 +178,8 @@ doctor_agrees() { # HOME ROOT OS
 
 # ---------------------------------------------------------------------------------------------
 if [ -f "$HOST_JAR" ]; then
-  start "the host-only jar holds only host classes and runs the host on its own"
-  extra=$(list_jar "$HOST_JAR" | grep '\.class$' | grep -Ev '^dev/bridgekeeper/(host/|framing/|transport/(SocketPaths|ChannelStreams|PeerCredentials)[$.]|Version\.class$|cli/Main\.class$)')
+  start "the host-only jar holds only host and protocol classes and runs the host on its own"
+  extra=$(list_jar "$HOST_JAR" | grep '\.class$' | grep -Ev '^dev/bridgekeeper/(host|protocol)/')
   [ -z "$extra" ] || fail "unexpected classes in $HOST_JAR: $extra"
   # Run with nothing but this jar on the class path: a missing class would fail the run.
   out_file="$TMP_ROOT/thin.out"
