@@ -34,6 +34,16 @@ if [ "$(id -u)" = 0 ] && ! ls /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.
     apt-get update -qq && apt-get install -y -qq libfaketime >/dev/null || echo "libfaketime not installed; the clock-jump test will skip"
 fi
 
+step "The repository is self-contained: no file points outside it"
+# Users clone this repository alone: the protocol, design and vectors it relies on live in it.
+outside=$(git ls-files -z | xargs -0 grep -IlE "\.\./(shared)/|/work/(shared)" -- 2>/dev/null || true)
+if [ -n "$outside" ]; then
+    echo "these files point at a folder outside the repository:" >&2
+    echo "$outside" >&2
+    exit 1
+fi
+record "self-contained: passed"
+
 step "Java suite (mvn install: every module's tests, the packaged-jar tests, sources and javadoc) on $(java -version 2>&1 | head -1)"
 mvn -B -ntp install
 record "java (default JDK): passed"
