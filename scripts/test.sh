@@ -44,6 +44,11 @@ if [ -n "$outside" ]; then
 fi
 record "self-contained: passed"
 
+step "docs/PROTOCOL.md's limits table agrees with the vocabulary file"
+need_node
+node scripts/check-vocabulary-doc.mjs
+record "protocol vocabulary: passed"
+
 step "Java suite (mvn install: every module's tests, the packaged-jar tests, sources and javadoc) on $(java -version 2>&1 | head -1)"
 mvn -B -ntp install
 record "java (default JDK): passed"
