@@ -40,6 +40,14 @@ log() { printf 'polkit-it: %s\n' "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (it starts polkitd and installs a polkit action)"
+
+# The system-wide tests (this one, e2e.sh, polkit-it.sh) install the same polkit action, rules and
+# test users and stop what those users run: two checkouts testing at once take turns.
+if [ "$(id -u)" -eq 0 ]; then
+    exec 9>/run/lock/bridgekeeper-system-tests.lock
+    flock -w 1800 9 || die "another run of the system-wide tests held the lock for 30 minutes"
+fi
+
 [ -f "$ACTION_SRC" ] || die "missing $ACTION_SRC"
 
 # ---- 1. packages --------------------------------------------------------------------------
