@@ -156,6 +156,7 @@ public final class DesktopBridge implements AutoCloseable {
     /** Turns connection, pairing and call events into {@link BridgeActivity} for the application. */
     private void watchActivity(Consumer<BridgeActivity> listener) {
         Map<String, String> callers = new ConcurrentHashMap<>();
+        Map<String, PairingRequest> awaitingAnswer = new ConcurrentHashMap<>();
         Consumer<BridgeActivity> safe = a -> {
             try {
                 listener.accept(a);
@@ -175,6 +176,13 @@ public final class DesktopBridge implements AutoCloseable {
 
             @Override
             public void ready(Source s) {
+                // The session becomes ready inside the approval's completion, before the pairing
+                // watchers hear the answer: report the answer first, as it happened.
+                PairingRequest answered = awaitingAnswer.remove(idOf(s));
+                if (answered != null) {
+                    safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.PAIRING_ANSWERED,
+                            answered.connectionId(), answered.callerId(), answered.extensionName(), "approved"));
+                }
                 safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.READY, idOf(s), s.callerId(),
                         s.peerName(), null));
             }
@@ -187,10 +195,17 @@ public final class DesktopBridge implements AutoCloseable {
                         null));
             }
         });
-        pending.watch(r -> safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.PAIRING_REQUESTED,
-                r.connectionId(), r.callerId(), r.extensionName(), null)));
-        pending.watchAnswers((r, outcome) -> safe.accept(new BridgeActivity(Instant.now(),
-                BridgeActivity.Kind.PAIRING_ANSWERED, r.connectionId(), r.callerId(), r.extensionName(), outcome)));
+        pending.watch(r -> {
+            awaitingAnswer.put(r.connectionId(), r);
+            safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.PAIRING_REQUESTED, r.connectionId(),
+                    r.callerId(), r.extensionName(), null));
+        });
+        pending.watchAnswers((r, outcome) -> {
+            if (awaitingAnswer.remove(r.connectionId(), r)) {
+                safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.PAIRING_ANSWERED, r.connectionId(),
+                        r.callerId(), r.extensionName(), outcome));
+            }
+        });
         ipc.observeCalls((connectionId, method, outcome) -> safe.accept(new BridgeActivity(Instant.now(),
                 BridgeActivity.Kind.CALL, connectionId, callers.get(connectionId), method, outcome)));
     }

@@ -42,7 +42,8 @@ public final class PendingPairings {
             }
             if (appApprover != null) {
                 CompletableFuture<Boolean> app = appApprover.approve(request);
-                app.whenComplete((v, e) -> answer.complete(Boolean.TRUE.equals(v) && e == null));
+                // Async: an app completes this on its UI thread, which must not save the pairing.
+                app.whenCompleteAsync((v, e) -> answer.complete(Boolean.TRUE.equals(v) && e == null));
                 answer.whenComplete((v, e) -> app.cancel(false)); // Closes the app's dialog.
             }
             return answer;
