@@ -140,7 +140,7 @@ final class FreedesktopNotifier implements PairingNotifier {
     }
 
     private void onSignal(DbusMessage m) {
-        if (!NOTIFICATIONS.equals(m.iface()) || !m.sender().equals(serverName) || m.body().isEmpty()) {
+        if (!NOTIFICATIONS.equals(m.iface()) || !java.util.Objects.equals(m.sender(), serverName) || m.body().isEmpty()) {
             return; // only the notification server itself may answer
         }
         long id = (Long) m.body().get(0);
