@@ -45,9 +45,9 @@ final class ApprovalDialog extends JDialog {
     private final JLabel countdown = new JLabel(" ", SwingConstants.CENTER);
     private final Timer ticker;
 
-    ApprovalDialog(Window owner, PairingRequest request, Instant deadline, Clock clock,
+    ApprovalDialog(Window owner, String appName, PairingRequest request, Instant deadline, Clock clock,
             CompletableFuture<Boolean> answer) {
-        super(owner, TITLE_PREFIX + " - " + AppIdentity.SAMPLE_NOTES.displayName(), ModalityType.MODELESS);
+        super(owner, TITLE_PREFIX + " - " + appName, ModalityType.MODELESS);
         this.request = request;
         this.answer = answer;
         setName("approval-dialog");
@@ -67,7 +67,7 @@ final class ApprovalDialog extends JDialog {
         c.gridx = 0;
         c.fill = GridBagConstraints.HORIZONTAL;
         c.insets = new Insets(3, 0, 3, 0);
-        body.add(plain("A browser extension asks to connect to " + AppIdentity.SAMPLE_NOTES.displayName() + ":",
+        body.add(plain("A browser extension asks to connect to " + appName + ":",
                 Font.PLAIN, 13f), c);
         // The name is the extension's own claim: shown as plain text in quotes, never as markup.
         body.add(plain("\u201c" + request.extensionName() + "\u201d " + request.extensionVersion(), Font.BOLD, 16f), c);

@@ -68,7 +68,8 @@ public final class SampleNotesApp implements AutoCloseable {
         AtomicReference<SampleNotesApp> appRef = new AtomicReference<>();
 
         SwingPairingApprover approver = new SwingPairingApprover(
-                () -> window.isShowing() ? window : null, PAIRING_TIMEOUT, Clock.systemUTC(), dialog -> {
+                () -> window.isShowing() ? window : null, identity.displayName(), PAIRING_TIMEOUT, Clock.systemUTC(),
+                dialog -> {
                     SampleNotesApp running = appRef.get();
                     TrayIntegration t = running == null ? null : running.tray;
                     if (t != null) {

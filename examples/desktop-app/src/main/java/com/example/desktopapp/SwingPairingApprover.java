@@ -20,17 +20,21 @@ import javax.swing.SwingUtilities;
  */
 final class SwingPairingApprover implements PairingApprover {
     private final Supplier<Window> owner;
+    private final String appName;
     private final Duration timeout;
     private final Clock clock;
     private final Consumer<ApprovalDialog> shown;
 
     /**
      * @param owner   the window to centre on (may give null)
+     * @param appName the app's display name, for the dialog
      * @param timeout the bridge's pairing timeout, for the dialog's countdown
      * @param shown   hears each dialog once it is on screen (the tray's notice, the test probe)
      */
-    SwingPairingApprover(Supplier<Window> owner, Duration timeout, Clock clock, Consumer<ApprovalDialog> shown) {
+    SwingPairingApprover(Supplier<Window> owner, String appName, Duration timeout, Clock clock,
+            Consumer<ApprovalDialog> shown) {
         this.owner = owner;
+        this.appName = appName;
         this.timeout = timeout;
         this.clock = clock;
         this.shown = shown;
@@ -44,7 +48,7 @@ final class SwingPairingApprover implements PairingApprover {
             if (answer.isDone()) {
                 return; // answered or cancelled before the event thread got here
             }
-            ApprovalDialog dialog = new ApprovalDialog(owner.get(), request, deadline, clock, answer);
+            ApprovalDialog dialog = new ApprovalDialog(owner.get(), appName, request, deadline, clock, answer);
             dialog.present(shown);
         });
         return answer;
