@@ -28,6 +28,11 @@ import dev.bridgekeeper.ipc.IncomingMessage;
 import dev.bridgekeeper.ipc.IpcChannel;
 import dev.bridgekeeper.ipc.Subscription;
 import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.time.Instant;
+import dev.bridgekeeper.agent.internal.ipc.ConnectionListener;
+import dev.bridgekeeper.ipc.Source;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.io.IOException;
@@ -126,6 +131,9 @@ public final class DesktopBridge implements AutoCloseable {
                 .maxMessageSize(config.maxMessageSize)
                 .maxConcurrentRequests(config.maxConcurrentRequests);
         ipc = ib.build();
+        if (config.activity != null) {
+            watchActivity(config.activity);
+        }
         Authenticator auth = config.authenticator != null ? config.authenticator : Authenticators.forName("auto");
         BiometricService.Shared shared = new BiometricService.Shared(auth, vault, new PromptGate(config.promptsPerMinute),
                 System.getProperty("user.name"), config.promptTimeout, this::parentWindowOf);
@@ -143,6 +151,67 @@ public final class DesktopBridge implements AutoCloseable {
         state = State.STARTED;
         log.info("{} {} serving {} allowed caller(s) on {}", config.name, config.version, config.allowedCallers.size(),
                 backend.path());
+    }
+
+    /** Turns connection, pairing and call events into {@link BridgeActivity} for the application. */
+    private void watchActivity(Consumer<BridgeActivity> listener) {
+        Map<String, String> callers = new ConcurrentHashMap<>();
+        Map<String, PairingRequest> awaitingAnswer = new ConcurrentHashMap<>();
+        Consumer<BridgeActivity> safe = a -> {
+            try {
+                listener.accept(a);
+            } catch (RuntimeException e) {
+                log.warn("activity listener failed: {}", e.toString());
+            }
+        };
+        ipc.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void opened(Source s) {
+                String id = idOf(s);
+                if (s.callerId() != null) {
+                    callers.put(id, s.callerId());
+                }
+                safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.CONNECTED, id, s.callerId(), null, null));
+            }
+
+            @Override
+            public void ready(Source s) {
+                // The session becomes ready inside the approval's completion, before the pairing
+                // watchers hear the answer: report the answer first, as it happened.
+                PairingRequest answered = awaitingAnswer.remove(idOf(s));
+                if (answered != null) {
+                    safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.PAIRING_ANSWERED,
+                            answered.connectionId(), answered.callerId(), answered.extensionName(), "approved"));
+                }
+                safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.READY, idOf(s), s.callerId(),
+                        s.peerName(), null));
+            }
+
+            @Override
+            public void closed(Source s) {
+                String id = idOf(s);
+                callers.remove(id);
+                safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.DISCONNECTED, id, s.callerId(), null,
+                        null));
+            }
+        });
+        pending.watch(r -> {
+            awaitingAnswer.put(r.connectionId(), r);
+            safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.PAIRING_REQUESTED, r.connectionId(),
+                    r.callerId(), r.extensionName(), null));
+        });
+        pending.watchAnswers((r, outcome) -> {
+            if (awaitingAnswer.remove(r.connectionId(), r)) {
+                safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.PAIRING_ANSWERED, r.connectionId(),
+                        r.callerId(), r.extensionName(), outcome));
+            }
+        });
+        ipc.observeCalls((connectionId, method, outcome) -> safe.accept(new BridgeActivity(Instant.now(),
+                BridgeActivity.Kind.CALL, connectionId, callers.get(connectionId), method, outcome)));
+    }
+
+    private static String idOf(Source s) {
+        return s.endpoint() instanceof Endpoint.Connection c ? c.id() : "desktop";
     }
 
     /** Where this bridge is in its life. */
@@ -332,7 +401,8 @@ public final class DesktopBridge implements AutoCloseable {
     private record Config(Path socketPath, List<Path> extraSockets, Path dataDirectory, Set<String> allowedCallers,
             PairingApprover approver, Authenticator authenticator, KeyVault vault, String name, String version,
             Duration pairingTimeout, Duration promptTimeout, int promptsPerMinute, int pairingsPerMinute,
-            int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels) {
+            int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels,
+            Consumer<BridgeActivity> activity) {
     }
 
     /**
@@ -357,6 +427,7 @@ public final class DesktopBridge implements AutoCloseable {
         private int maxConcurrentRequests = 64;
         private Runnable unlockRequest;
         private final List<ChannelRegistration<?>> channels = new ArrayList<>();
+        private Consumer<BridgeActivity> activity;
 
         private Builder() {}
 
@@ -460,6 +531,16 @@ public final class DesktopBridge implements AutoCloseable {
         }
 
         /**
+         * Hears what happens on the bridge (connections, pairing requests and answers, calls with
+         * their method and outcome; never payloads or keys), for an activity view or audit log.
+         * Runs on connection threads: return quickly, hand UI work to the UI thread.
+         */
+        public Builder onActivity(Consumer<BridgeActivity> listener) {
+            this.activity = listener;
+            return this;
+        }
+
+        /**
          * Serves one of the application's typed channels: {@code iface} carries {@link IpcChannel},
          * {@code factory} makes the implementation for each call's {@link RequestContext}.
          */
@@ -485,7 +566,7 @@ public final class DesktopBridge implements AutoCloseable {
             return new DesktopBridge(new Config(socketPath, List.copyOf(extraSockets), dataDirectory,
                     Collections.unmodifiableSet(new LinkedHashSet<>(allowedCallers)), approver, authenticator, vault,
                     name, version, pairingTimeout, promptTimeout, promptsPerMinute, pairingsPerMinute, maxMessageSize,
-                    maxConcurrentRequests, unlockRequest, List.copyOf(channels)));
+                    maxConcurrentRequests, unlockRequest, List.copyOf(channels), activity));
         }
 
         private static String requireText(String s, String what) {

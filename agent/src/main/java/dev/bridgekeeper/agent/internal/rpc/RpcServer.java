@@ -75,6 +75,13 @@ public final class RpcServer implements AutoCloseable {
         void send(String connectionId, ObjectNode response);
     }
 
+    /** Hears how each request with a known method ended (for an activity view: no payloads). */
+    @FunctionalInterface
+    public interface CallObserver {
+        /** {@code outcome} is {@code ok} or the error's wire name; runs on the answering thread. */
+        void answered(String connectionId, String method, String outcome);
+    }
+
     private record Registration(RpcHandler handler, Duration deadline) {}
 
     private final ObjectMapper mapper;
@@ -93,6 +100,7 @@ public final class RpcServer implements AutoCloseable {
     private final LongAdder duplicateRequests = new LongAdder();
     private final LongAdder handlerFailures = new LongAdder();
     private volatile boolean closed;
+    private volatile CallObserver observer;
 
     /**
      * @param mapper converts results and channel params
@@ -223,6 +231,7 @@ public final class RpcServer implements AutoCloseable {
         // Before pairing, say nothing about which methods exist.
         if (!source.paired() && !method.equals(DISCOVER)) {
             reject(connectionId, id, RpcErrorCode.NOT_PAIRED, "the session is not paired");
+            observe(connectionId, method, RpcErrorCode.NOT_PAIRED.wireName());
             return;
         }
         Registration registration = method.equals(DISCOVER)
@@ -230,12 +239,14 @@ public final class RpcServer implements AutoCloseable {
                 : methods.get(method);
         if (registration == null) {
             reject(connectionId, id, RpcErrorCode.METHOD_NOT_FOUND, "no method '" + method + "'");
+            observe(connectionId, method, RpcErrorCode.METHOD_NOT_FOUND.wireName());
             return;
         }
 
         Map<String, InboundCall> calls = inFlight.computeIfAbsent(connectionId, k -> new ConcurrentHashMap<>());
         if (calls.size() >= maxConcurrentPerConnection) {
             reject(connectionId, id, RpcErrorCode.RATE_LIMITED, "too many requests in progress on this connection");
+            observe(connectionId, method, RpcErrorCode.RATE_LIMITED.wireName());
             return;
         }
         Duration deadline = registration.deadline() != null ? registration.deadline() : defaultDeadline;
@@ -254,6 +265,32 @@ public final class RpcServer implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             call.abort(RpcErrorCode.RATE_LIMITED, "the server is busy");
         }
+    }
+
+    /** Sets who hears how requests ended (one observer; null: none). */
+    public void observe(CallObserver callObserver) {
+        this.observer = callObserver;
+    }
+
+    private void observe(String connectionId, String method, String outcome) {
+        CallObserver o = observer;
+        if (o == null) {
+            return;
+        }
+        try {
+            o.answered(connectionId, method, outcome);
+        } catch (RuntimeException e) {
+            log.warn("call observer failed: {}", e.toString());
+        }
+    }
+
+    private static String outcomeOf(ObjectNode response) {
+        JsonNode error = response.get("error");
+        if (error == null) {
+            return "ok";
+        }
+        int code = error.path("code").asInt();
+        return RpcErrorCode.fromCode(code).map(RpcErrorCode::wireName).orElse(Integer.toString(code));
     }
 
     /** Handles one {@code rpc.cancel} payload: cancels the handler and answers {@code cancelled}. */
@@ -391,6 +428,7 @@ public final class RpcServer implements AutoCloseable {
         void abort(RpcErrorCode code, String message) {
             if (finish(true)) {
                 send(connectionId, errorResponse(id, code.code(), message, null));
+                observe(connectionId, method, code.wireName());
             }
         }
 
@@ -402,6 +440,7 @@ public final class RpcServer implements AutoCloseable {
         private void answer(ObjectNode response) {
             if (finish(false)) {
                 send(connectionId, response);
+                observe(connectionId, method, outcomeOf(response));
             }
         }
 
