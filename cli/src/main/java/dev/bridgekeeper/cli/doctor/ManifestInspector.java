@@ -41,8 +41,11 @@ final class ManifestInspector {
     private final List<String> firefoxIds;
     private final String fixHint;
 
-    ManifestInspector(HostOs os, List<String> chromeIds, List<String> firefoxIds) {
+    private final String hostName;
+
+    ManifestInspector(HostOs os, List<String> chromeIds, List<String> firefoxIds, String hostName) {
         this.os = os;
+        this.hostName = hostName;
         this.chromeIds = List.copyOf(chromeIds);
         this.firefoxIds = List.copyOf(firefoxIds);
         this.fixHint = os == HostOs.WINDOWS
@@ -90,11 +93,11 @@ final class ManifestInspector {
         boolean fatal = false;
 
         JsonNode name = root.get("name");
-        if (name != null && name.isTextual() && name.asText().equals(BrowserCatalog.HOST_NAME)) {
-            out.add(Finding.ok(subject, "name", "name is " + BrowserCatalog.HOST_NAME));
+        if (name != null && name.isTextual() && name.asText().equals(hostName)) {
+            out.add(Finding.ok(subject, "name", "name is " + hostName));
         } else {
             fatal = true;
-            out.add(Finding.fail(subject, "name", "name is " + describe(name) + ", expected \"" + BrowserCatalog.HOST_NAME
+            out.add(Finding.fail(subject, "name", "name is " + describe(name) + ", expected \"" + hostName
                     + "\" (browsers require the file name and the name inside to match)", fixHint));
         }
 
