@@ -89,7 +89,7 @@ public final class Doctor {
         List<Hit> hits = new ArrayList<>();
         for (ManifestLocation location : spec.lookup()) {
             if (location instanceof ManifestLocation.Folder) {
-                Path file = ((ManifestLocation.Folder) location).dir().resolve(BrowserCatalog.HOST_NAME + ".json");
+                Path file = ((ManifestLocation.Folder) location).dir().resolve(options.hostName() + ".json");
                 if (Files.exists(file)) {
                     hits.add(new Hit(location, file, Files.isRegularFile(file) ? null : file + " is not a regular file"));
                 }
