@@ -355,7 +355,20 @@ catalog_darwin_system() {
   row librewolf firefox "$apps/LibreWolf.app" "$la/LibreWolf/NativeMessagingHosts"
 }
 
-catalog() { "catalog_${OS}_${SCOPE}"; }
+# User scope: a browser installed system-wide but never started has no profile folder yet, and it
+# still reads the user folder, so its install folders (the system rows' markers) count as signs of
+# it too; bridgekeeper doctor counts the same folders, so the two agree on what is installed.
+catalog() {
+  if [ "$SCOPE" = system ]; then "catalog_${OS}_system"; return; fi
+  system_rows=$(SCOPE=system "catalog_${OS}_system")
+  "catalog_${OS}_user" | while IFS='|' read -r name family markers dir sandbox; do
+    if [ -z "$sandbox" ]; then
+      extra=$(printf '%s\n' "$system_rows" | awk -F'|' -v n="$name" '$1 == n { print $3 }' | tr '\n' ';')
+      [ -z "$extra" ] || markers="$markers;${extra%;}"
+    fi
+    row "$name" "$family" "$markers" "$dir" "$sandbox"
+  done
+}
 
 markers_present() { # 'a;b;c' -> 0 when one exists
   rest=$1
@@ -380,7 +393,7 @@ CATALOG=$(catalog)
 KNOWN_NAMES=$(printf '%s\n' "$CATALOG" | cut -d'|' -f1 | uniq)
 
 if [ "$LIST_ONLY" = 1 ]; then
-  say "Browsers for $OS, scope $SCOPE (found = its config folder exists):"
+  say "Browsers for $OS, scope $SCOPE (found = its profile or install folder exists):"
   printf '%s\n' "$CATALOG" | while IFS='|' read -r name family markers dir sandbox; do
     if markers_present "$markers"; then state=found; else state="-"; fi
     extra=""

@@ -709,6 +709,47 @@ if [ "$HAS_DOCTOR" = 1 ]; then
 fi
 finish
 
+# Both read the same signs of a browser: the installer's --list-browsers and the doctor's skipped
+# browsers must name the same set, for a profile that exists and for a browser installed
+# system-wide but never started (which still reads the user folder the installer writes).
+installer_absent() { # HOME ROOT OS
+  HOME=$1 XDG_CONFIG_HOME='' XDG_DATA_HOME='' BRIDGEKEEPER_TEST_ROOT=$2 BRIDGEKEEPER_OS=$3 bash "$INSTALL" --list-browsers |
+    awk 'NR > 1 { if ($2 == "found") f[$1] = 1; else a[$1] = 1 } END { for (n in a) if (!(n in f)) print n }' | sort
+}
+doctor_skipped() { # HOME ROOT OS(linux|macos)
+  java -jar "$JAR" doctor --home "$1" --root "$2" --os "$3" --no-launch --json --socket "$TMP_ROOT/none/agent.sock" |
+    node -e 'let t = ""; process.stdin.on("data", d => t += d).on("end", () => {
+      const r = JSON.parse(t);
+      console.log(r.checks.filter(c => c.check === "skipped").map(c => c.subject).sort().join("\n")); })'
+}
+if [ "$HAS_DOCTOR" = 1 ]; then
+  for os in linux darwin; do
+    start "installer and doctor agree on which browsers are present ($os), and a fresh install passes the doctor"
+    H=$(new_home "agree-$os")
+    R="$TMP_ROOT/agree-root-$os"
+    if [ "$os" = linux ]; then
+      dos=linux
+      mkdir -p "$H/.config/chromium" "$H/.mozilla" "$R/opt/google/chrome" "$R/usr/lib/firefox-esr" "$R/opt/brave.com/brave"
+    else
+      dos=macos
+      mkdir -p "$H/Library/Application Support/Chromium" "$R/Applications/Google Chrome.app" "$R/Applications/Firefox.app"
+    fi
+    ia=$(installer_absent "$H" "$R" "$os")
+    ds=$(doctor_skipped "$H" "$R" "$dos" | sed '/^$/d' | sort -u)
+    [ -n "$ia" ] || fail "the installer found every browser"
+    [ "$ia" = "$ds" ] || fail "installer absent vs doctor skipped differ: $(diff <(printf '%s\n' "$ia") <(printf '%s\n' "$ds") | tr '\n' ' ')"
+    out=$(BRIDGEKEEPER_TEST_ROOT=$R BRIDGEKEEPER_OS=$os run_install "$H" --no-cds 2>&1) || fail "install failed: $out"
+    if [ "$os" = linux ]; then
+      for b in chrome chromium brave firefox; do printf '%s\n' "$out" | grep -q "^$b: " || fail "install.sh did not report installing $b: $out"; done
+      check_manifest "$H/.config/google-chrome/NativeMessagingHosts/$NM" chromium "$H/.local/share/bridgekeeper/bin/bridgekeeper-host"
+    else
+      for b in chrome chromium firefox; do printf '%s\n' "$out" | grep -q "^$b: " || fail "install.sh did not report installing $b: $out"; done
+    fi
+    doctor_agrees "$H" "$R" "$dos"
+    finish
+  done
+fi
+
 # ---------------------------------------------------------------------------------------------
 if ! command -v shellcheck >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing shellcheck with apt-get"
