@@ -606,6 +606,11 @@ fi
 [ "$WANT_LAUNCH_AGENT" = 1 ] && [ "$OS" != darwin ] && die "--launch-agent is for macOS; use --systemd-user on Linux"
 [ "$WANT_POLKIT" = 1 ] && [ "$OS" != linux ] && die "--polkit is for Linux (macOS uses Touch ID through LocalAuthentication)"
 
+# An installed copy of this script (<prefix>/installer/install.sh, run by 'bridgekeeper install')
+# finds the jar it installed in <prefix>.
+if [ -z "$JAR" ] && [ ! -f "$REPO_DIR/cli/target/bridgekeeper.jar" ] && [ -f "$REPO_DIR/bridgekeeper.jar" ]; then
+  JAR="$REPO_DIR/bridgekeeper.jar"
+fi
 [ -n "$JAR" ] || JAR="$REPO_DIR/cli/target/bridgekeeper.jar"
 [ -f "$JAR" ] || die "jar not found: $JAR. Build it first: (cd '$REPO_DIR' && mvn -B -q package -DskipTests), or pass --jar PATH"
 # The host-only jar (host and protocol classes): the browser's launcher runs it. It lies next to
@@ -1005,6 +1010,15 @@ fi
 ensure_dir "$PREFIX"
 install_tree "$PREFIX" ""
 MAIN_LAUNCHER="$PREFIX/bin/bridgekeeper-host"
+
+# The installer itself, beside the jar: 'bridgekeeper install' (what the doctor's fixes name) runs
+# this copy, so an installed user can repair or change the install without the source tree.
+for f in installer/install.sh installer/uninstall.sh installer/host-jvm-flags manifests/chromium.json.in \
+         manifests/firefox.json.in "polkit/$POLKIT_ACTION_FILE"; do
+  [ -f "$REPO_DIR/$f" ] || continue
+  case "$f" in *.sh) mode=0755 ;; *) mode=0644 ;; esac
+  put_copy "$REPO_DIR/$f" "$PREFIX/$f" "$mode"
+done
 
 # The command on PATH: a link named bridgekeeper for the default product; another product's
 # command is its own launcher with --host-name (two products must not fight over one name).

@@ -650,8 +650,18 @@ run_install "$H" --no-cds --host-name "$B_HOST" >/dev/null 2>&1 || fail "re-inst
 mkdir -p "$PB/agent" && echo key >"$PB/agent/identity.key"
 uout=$(run_uninstall "$H" --host-name "$B_HOST" --purge 2>&1) || fail "purge B failed: $uout"
 [ ! -e "$PB" ] || fail "--uninstall --purge left $PB: $(find "$PB" | head)"
+# The installed command re-runs the installer kept beside its jar: no source tree needed.
+[ -x "$PA/installer/install.sh" ] || fail "the installer was not kept in $PA/installer"
+gout=$(HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' "$PA/bin/bridgekeeper" install --no-cds --host-name com.example.gamma 2>&1) \
+  || fail "bridgekeeper install failed: $gout"
+[ "$(json_get "$H/.config/chromium/NativeMessagingHosts/com.example.gamma.json" m.name)" = '"com.example.gamma"' ] \
+  || fail "bridgekeeper install did not write gamma's manifest: $gout"
+HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' "$PA/bin/bridgekeeper" uninstall --host-name com.example.gamma >/dev/null 2>&1 \
+  || fail "bridgekeeper uninstall failed"
+[ ! -e "$H/.config/chromium/NativeMessagingHosts/com.example.gamma.json" ] || fail "bridgekeeper uninstall left gamma's manifest"
 run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall A failed"
 [ ! -e "$H/.local/bin/bridgekeeper" ] || fail "uninstall left the ~/.local/bin link"
+[ ! -e "$PA" ] || fail "uninstall left $PA: $(find "$PA" | head)"
 finish
 
 start "bad host names are refused"

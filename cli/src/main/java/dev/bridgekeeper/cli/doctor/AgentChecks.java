@@ -161,7 +161,8 @@ final class AgentChecks {
     /** Linux: the polkit action the agent asks for biometric/password unlock. */
     static List<Finding> polkit(DoctorEnvironment env) {
         Path file = env.system(POLKIT_FILE);
-        String fix = "run installer/install.sh --polkit (it asks for root: polkit reads actions only from /usr/share/polkit-1/actions)";
+        String fix = "run " + Text.installCommand(SocketPaths.DEFAULT_HOST_NAME, "--polkit")
+                + " (it asks for root: polkit reads actions only from /usr/share/polkit-1/actions)";
         if (!Files.isRegularFile(file)) {
             return List.of(Finding.warn("polkit", "action", "polkit action " + POLKIT_ACTION + " is not installed (" + file
                     + " is missing): unlock reports 'setup_needed'", fix));

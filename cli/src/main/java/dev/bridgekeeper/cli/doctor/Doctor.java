@@ -126,7 +126,7 @@ public final class Doctor {
 
     private void checkBrowser(BrowserSpec spec, List<Hit> hits, List<Finding> out) {
         String subject = spec.id();
-        String installerFix = env.os() == HostOs.WINDOWS ? "run installer\\install.ps1" : "run installer/install.sh";
+        String installerFix = "run " + Text.installCommand(options.hostName(), "");
         ManifestLocation used = null;
         if (hits.isEmpty()) {
             List<String> places = new ArrayList<>();

@@ -48,8 +48,7 @@ final class ManifestInspector {
         this.hostName = hostName;
         this.chromeIds = List.copyOf(chromeIds);
         this.firefoxIds = List.copyOf(firefoxIds);
-        this.fixHint = os == HostOs.WINDOWS
-                ? "re-run installer\\install.ps1" : "re-run installer/install.sh";
+        this.fixHint = "re-run " + Text.installCommand(hostName, "");
     }
 
     Result inspect(String subject, Family family, Path manifest) {

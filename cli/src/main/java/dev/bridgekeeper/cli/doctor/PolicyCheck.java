@@ -72,7 +72,7 @@ final class PolicyCheck {
         if (Boolean.FALSE.equals(p.userLevelHosts()) && used != null && used.userLevel()) {
             out.add(Finding.fail(subject, "policy", "NativeMessagingUserLevelHosts is false in " + where
                     + ": the browser ignores per-user manifests such as " + used.display(),
-                    systemInstallPossible ? "install system-wide: sudo installer/install.sh --scope system"
+                    systemInstallPossible ? "install system-wide: sudo " + Text.installCommand(hostName, "--scope system")
                             : "install system-wide: installer\\install.ps1 -Scope System (as administrator)"));
         }
         if (out.isEmpty() && !p.sources().isEmpty()) {
