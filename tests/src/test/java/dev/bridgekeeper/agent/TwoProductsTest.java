@@ -94,6 +94,23 @@ class TwoProductsTest {
         }
     }
 
+    @Test
+    void aProductDecidesTheDefaultSocketAndDataFolderAndTheDefaultProductKeepsTodaysPaths() {
+        ProductIdentity p = new ProductIdentity("com.example.alpha", "Alpha");
+        DesktopBridge b = DesktopBridge.builder().product(p).allowCaller(ALPHA_CALLER).build();
+        assertEquals(p, b.product());
+        assertEquals(SocketPaths.pathFor("com.example.alpha"), b.socketPath());
+        assertEquals(p.socketPath(), b.socketPath());
+        DesktopBridge d = DesktopBridge.builder().allowCaller(ALPHA_CALLER).build();
+        assertEquals(ProductIdentity.DEFAULT, d.product());
+        assertEquals(SocketPaths.defaultPath(), d.socketPath());
+        assertEquals(SocketPaths.dataDirectory(SocketPaths.DEFAULT_HOST_NAME), ProductIdentity.DEFAULT.dataDirectory());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DesktopBridge.builder().hostName("Com.Example", "X"));
+        assertTrue(e.getMessage().contains("Com.Example"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ProductIdentity("com.example.alpha", " "));
+    }
+
     /** One product's agent, with its socket where the host will look and its own data folder. */
     private static final class Product implements AutoCloseable {
         final DesktopBridge bridge;
