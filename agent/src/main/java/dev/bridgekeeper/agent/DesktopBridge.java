@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * DesktopBridge bridge = DesktopBridge.builder()
- *         .dataDirectory(appDataDir.resolve("bridgekeeper"))
+ *         .product(new ProductIdentity("com.example.vault", "Example Vault"))  // socket + data folder
  *         .allowCaller("chrome-extension://ehcmijlhbioomifbjmghlpklegfgldmf/")
  *         .pairingApprover(request -> myDialog.ask(request))   // or approve with the CLI
  *         .build();
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * bridge.publish("app.changed", payload);                       // events to every paired extension
  * }</pre>
  *
- * <p>It owns the socket (one per OS user), checks each peer (same OS user, caller on the
+ * <p>It owns the socket (one per OS user and {@link ProductIdentity product}), checks each peer (same OS user, caller on the
  * allow-list), runs the Noise handshake and pairing per connection, serves the {@code biometric}
  * channel and the application's own channels, and answers the admin commands of the
  * {@code bridgekeeper} CLI. Connections are independent: one slow or broken connection never
@@ -264,6 +264,11 @@ public final class DesktopBridge implements AutoCloseable {
         return vault;
     }
 
+    /** The product this bridge serves. */
+    public ProductIdentity product() {
+        return config.product;
+    }
+
     /** The socket the host connects to. */
     public Path socketPath() {
         return backend != null ? backend.path() : config.socketPath;
@@ -383,6 +388,16 @@ public final class DesktopBridge implements AutoCloseable {
         }
 
         @Override
+        public String hostName() {
+            return config.product.hostName();
+        }
+
+        @Override
+        public Set<String> allowedCallers() {
+            return config.allowedCallers;
+        }
+
+        @Override
         public void requestUnlock() {
             if (config.unlockRequest == null) {
                 throw new IllegalArgumentException("this desktop app unlocks itself; unlock it in its own window");
@@ -398,7 +413,7 @@ public final class DesktopBridge implements AutoCloseable {
     }
 
     /** The validated, immutable configuration a {@link Builder} produces. */
-    private record Config(Path socketPath, List<Path> extraSockets, Path dataDirectory, Set<String> allowedCallers,
+    private record Config(ProductIdentity product, Path socketPath, List<Path> extraSockets, Path dataDirectory, Set<String> allowedCallers,
             PairingApprover approver, Authenticator authenticator, KeyVault vault, String name, String version,
             Duration pairingTimeout, Duration promptTimeout, int promptsPerMinute, int pairingsPerMinute,
             int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels,
@@ -410,7 +425,8 @@ public final class DesktopBridge implements AutoCloseable {
      * message that names the option; {@link #build()} checks what needs several options.
      */
     public static final class Builder {
-        private Path socketPath = SocketPaths.defaultPath();
+        private ProductIdentity product = ProductIdentity.DEFAULT;
+        private Path socketPath;
         private final List<Path> extraSockets = new ArrayList<>();
         private Path dataDirectory;
         private final Set<String> allowedCallers = new LinkedHashSet<>();
@@ -431,7 +447,22 @@ public final class DesktopBridge implements AutoCloseable {
 
         private Builder() {}
 
-        /** The socket (default: the per-user path the host looks for). */
+        /**
+         * The product this bridge serves (default {@link ProductIdentity#DEFAULT}): its socket and
+         * data directory follow from it unless {@link #socketPath} or {@link #dataDirectory} are set.
+         * The installer registers the same host name with the browsers (install.sh --host-name).
+         */
+        public Builder product(ProductIdentity p) {
+            this.product = Objects.requireNonNull(p, "product");
+            return this;
+        }
+
+        /** Shorthand for {@link #product} with a host name and a display name. */
+        public Builder hostName(String hostName, String displayName) {
+            return product(new ProductIdentity(hostName, displayName));
+        }
+
+        /** The socket (default: the product's per-user path, the one its host looks for). */
         public Builder socketPath(Path p) {
             this.socketPath = Objects.requireNonNull(p, "socketPath");
             return this;
@@ -446,7 +477,7 @@ public final class DesktopBridge implements AutoCloseable {
             return this;
         }
 
-        /** Where the identity key and pairings live (required; created 0700). */
+        /** Where the identity key and pairings live (default: the product's data directory; created 0700). */
         public Builder dataDirectory(Path d) {
             this.dataDirectory = Objects.requireNonNull(d, "dataDirectory");
             return this;
@@ -557,13 +588,11 @@ public final class DesktopBridge implements AutoCloseable {
 
         /** Checks the options together and makes the bridge (not started yet). */
         public DesktopBridge build() {
-            if (dataDirectory == null) {
-                throw new IllegalStateException("dataDirectory is required: where the identity key and pairings live");
-            }
             if (allowedCallers.isEmpty()) {
                 throw new IllegalStateException("allow at least one caller (extension) id with allowCaller");
             }
-            return new DesktopBridge(new Config(socketPath, List.copyOf(extraSockets), dataDirectory,
+            return new DesktopBridge(new Config(product, socketPath != null ? socketPath : product.socketPath(),
+                    List.copyOf(extraSockets), dataDirectory != null ? dataDirectory : product.dataDirectory(),
                     Collections.unmodifiableSet(new LinkedHashSet<>(allowedCallers)), approver, authenticator, vault,
                     name, version, pairingTimeout, promptTimeout, promptsPerMinute, pairingsPerMinute, maxMessageSize,
                     maxConcurrentRequests, unlockRequest, List.copyOf(channels), activity));
