@@ -30,6 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = BridgekeeperCommand.VersionText.class,
+        header = "Native messaging between browser extensions and desktop applications.",
         description = "Lets a browser extension talk to a desktop application over native messaging: the "
                 + "host browsers start, a reference desktop agent, its administration and a doctor.",
         synopsisSubcommandLabel = "COMMAND",
