@@ -4,6 +4,7 @@ import dev.bridgekeeper.cli.doctor.DoctorCommand;
 import dev.bridgekeeper.protocol.Version;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
@@ -171,7 +172,7 @@ public final class BridgekeeperCommand implements Callable<Integer> {
             })
     static final class HostCommand implements Callable<Integer> {
         @Unmatched
-        List<String> browserArgs = List.of();
+        List<String> browserArgs = new ArrayList<>();
 
         @Override
         public Integer call() {

@@ -33,10 +33,22 @@ class HostDispatchIT {
     void hostLoadsNoneOfTheOtherCommandsLibraries() throws Exception {
         List<String> loaded = classesLoaded("host", "chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/");
         assertTrue(loaded.contains("dev.bridgekeeper.host.HostMain"), "the host ran");
+        assertTrue(Files.readString(tmp.resolve("out"), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains("desktop_unavailable"), () -> read(tmp.resolve("err")));
         for (String prefix : NOT_ON_THE_HOST_PATH) {
             List<String> found = loaded.stream().filter(c -> c.startsWith(prefix)).toList();
             assertEquals(List.of(), found, "the host path loaded " + prefix + "*");
         }
+    }
+
+    @Test
+    void behindAGlobalOptionTheHostStillRunsWithEveryBrowserArgument() throws Exception {
+        List<String> loaded = classesLoaded("--verbose", "host", "chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/",
+                "--parent-window=0");
+        assertTrue(loaded.contains("dev.bridgekeeper.host.HostMain"), "the host ran");
+        // No agent: the host answers the extension with one frame saying so, then ends on EOF.
+        assertTrue(Files.readString(tmp.resolve("out"), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains("desktop_unavailable"), () -> read(tmp.resolve("err")));
     }
 
     @Test
