@@ -19,6 +19,7 @@ import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
 import dev.bridgekeeper.ipc.RequestContext;
 import dev.bridgekeeper.noise.KeyPair;
 import dev.bridgekeeper.agent.internal.secure.IdentityStore;
+import dev.bridgekeeper.agent.internal.secure.KeyStorage;
 import dev.bridgekeeper.agent.internal.secure.NoiseCryptoProvider;
 import dev.bridgekeeper.agent.internal.secure.PairingStore;
 import dev.bridgekeeper.protocol.local.SocketPaths;
@@ -78,6 +79,7 @@ public final class DesktopBridge implements AutoCloseable {
     private final Control control = new Control();
     private final Pairings pairings = new PairingsView();
     private PairingStore store;
+    private KeyStorage keyStorage;
     private NoiseCryptoProvider crypto;
     private SocketBackend backend;
     private IpcClient ipc;
@@ -105,8 +107,9 @@ public final class DesktopBridge implements AutoCloseable {
             throw new IllegalStateException(state == State.STARTED ? "already started"
                     : "this bridge was closed; build a new DesktopBridge to serve again");
         }
-        KeyPair identity = IdentityStore.loadOrCreate(config.dataDirectory);
-        store = PairingStore.open(config.dataDirectory);
+        keyStorage = KeyStorage.open(config.dataDirectory, config.secretStore);
+        KeyPair identity = IdentityStore.loadOrCreate(keyStorage);
+        store = PairingStore.open(keyStorage);
         crypto = NoiseCryptoProvider.responder(identity)
                 .identity(config.name, config.version)
                 .approver(pending.approver(config.approver))
@@ -314,6 +317,11 @@ public final class DesktopBridge implements AutoCloseable {
         }
 
         @Override
+        public String keyStorage() {
+            return keyStorage.description();
+        }
+
+        @Override
         public void requestUnlock() {
             if (config.unlockRequest == null) {
                 throw new IllegalArgumentException("this desktop app unlocks itself; unlock it in its own window");
@@ -332,7 +340,8 @@ public final class DesktopBridge implements AutoCloseable {
     private record Config(Path socketPath, List<Path> extraSockets, Path dataDirectory, Set<String> allowedCallers,
             PairingApprover approver, Authenticator authenticator, KeyVault vault, String name, String version,
             Duration pairingTimeout, Duration promptTimeout, int promptsPerMinute, int pairingsPerMinute,
-            int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels) {
+            int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels,
+            SecretStore secretStore) {
     }
 
     /**
@@ -357,6 +366,7 @@ public final class DesktopBridge implements AutoCloseable {
         private int maxConcurrentRequests = 64;
         private Runnable unlockRequest;
         private final List<ChannelRegistration<?>> channels = new ArrayList<>();
+        private SecretStore secretStore;
 
         private Builder() {}
 
@@ -474,6 +484,16 @@ public final class DesktopBridge implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the identity's private key and the pairing store's key are sealed (default: the OS's
+         * own: Secret Service, Keychain or DPAPI). When it is unavailable at start, the keys stay
+         * in files protected by their mode, which the log and {@code bridgekeeper status} report.
+         */
+        public Builder secretStore(SecretStore s) {
+            this.secretStore = Objects.requireNonNull(s, "secretStore");
+            return this;
+        }
+
         /** Checks the options together and makes the bridge (not started yet). */
         public DesktopBridge build() {
             if (dataDirectory == null) {
@@ -485,7 +505,7 @@ public final class DesktopBridge implements AutoCloseable {
             return new DesktopBridge(new Config(socketPath, List.copyOf(extraSockets), dataDirectory,
                     Collections.unmodifiableSet(new LinkedHashSet<>(allowedCallers)), approver, authenticator, vault,
                     name, version, pairingTimeout, promptTimeout, promptsPerMinute, pairingsPerMinute, maxMessageSize,
-                    maxConcurrentRequests, unlockRequest, List.copyOf(channels)));
+                    maxConcurrentRequests, unlockRequest, List.copyOf(channels), secretStore));
         }
 
         private static String requireText(String s, String what) {

@@ -62,7 +62,11 @@ final class AdminCommands {
 
     static int status(String[] args) {
         return run(args, "usage: bridgekeeper status [--socket P]", (o, client, out) -> {
-            out.println(client.call("status", null).toPrettyString());
+            JsonNode r = client.call("status", null);
+            out.println(r.toPrettyString());
+            if (r.has("keyStorage")) {
+                out.println("key storage: " + r.get("keyStorage").asText());
+            }
             return 0;
         });
     }

@@ -96,6 +96,8 @@ public final class AdminService {
                 r.put("pairings", bridge.pairingStore().list().size());
                 r.put("pending", bridge.pendingPairings().list().size());
                 r.put("socket", bridge.socketPath().toString());
+                r.put("keyStorage", bridge.keyStorage());
+                bridge.pairingStore().rejection().ifPresent(why -> r.put("pairingStoreRejected", why));
                 return r;
             case "pairings.list":
                 ArrayNode pending = r.putArray("pending");
