@@ -196,8 +196,7 @@ abstract class NoiseSession implements CryptoProvider.Session {
 
     /** Base64 text of the largest Noise message (65,535 bytes). */
     private static final int MAX_SECURE_BASE64 = (CipherState.MAX_MESSAGE_LENGTH + 2) / 3 * 4;
-    /** The {@code data} of the secure envelope being read, as ASCII, then decoded; reused for every frame. */
-    private final byte[] secureText = new byte[MAX_SECURE_BASE64];
+    /** The decoded {@code data} of the secure envelope being read; reused for every frame. */
     private final byte[] secureCiphertext = new byte[CipherState.MAX_MESSAGE_LENGTH];
 
     /**
@@ -208,6 +207,7 @@ abstract class NoiseSession implements CryptoProvider.Session {
      */
     private boolean onSecureFrame(byte[] frame) {
         String type = null;
+        int dataFrom = -1;
         int textLength = -1;
         Boolean more = null;
         try (JsonParser parser = p.json.getFactory().createParser(frame)) {
@@ -231,19 +231,25 @@ abstract class NoiseSession implements CryptoProvider.Session {
                         more = value == JsonToken.VALUE_TRUE;
                         break;
                     case "data":
-                        if (value != JsonToken.VALUE_STRING || parser.getTextLength() > MAX_SECURE_BASE64) {
+                        if (value != JsonToken.VALUE_STRING) {
                             return false;
                         }
-                        char[] chars = parser.getTextCharacters();
-                        int from = parser.getTextOffset();
-                        textLength = parser.getTextLength();
-                        for (int i = 0; i < textLength; i++) {
-                            char c = chars[from + i];
-                            if (c > 0x7f) {
-                                return false;
-                            }
-                            secureText[i] = (byte) c;
+                        // Base64 needs no escapes, so the text is the bytes between the quotes in the
+                        // frame itself: nothing is copied into chars or a String (the parser skips it).
+                        long quote = parser.currentTokenLocation().getByteOffset();
+                        if (quote < 0 || quote >= frame.length || frame[(int) quote] != '"') {
+                            return false;
                         }
+                        int from = (int) quote + 1;
+                        int end = from;
+                        while (end < frame.length && frame[end] != '"' && frame[end] != '\\') {
+                            end++;
+                        }
+                        if (end >= frame.length || frame[end] != '"' || end - from > MAX_SECURE_BASE64) {
+                            return false;
+                        }
+                        dataFrom = from;
+                        textLength = end - from;
                         break;
                     default:
                         parser.skipChildren();
@@ -258,7 +264,7 @@ abstract class NoiseSession implements CryptoProvider.Session {
         if (!"secure".equals(type) || textLength < 0) {
             return false;
         }
-        int length = decodePaddedBase64(secureText, textLength, secureCiphertext);
+        int length = decodePaddedBase64(frame, dataFrom, textLength, secureCiphertext);
         if (length < 0) {
             return false; // Unpadded or not base64: the general path's decoder decides.
         }
@@ -302,21 +308,26 @@ abstract class NoiseSession implements CryptoProvider.Session {
      * allocating; -1 for anything else, which java.util.Base64 then judges on the general path.
      */
     static int decodePaddedBase64(byte[] in, int length, byte[] out) {
+        return decodePaddedBase64(in, 0, length, out);
+    }
+
+    /** The same for {@code length} bytes of {@code in} from {@code from}. */
+    static int decodePaddedBase64(byte[] in, int from, int length, byte[] out) {
         if (length % 4 != 0) {
             return -1;
         }
-        int pad = length == 0 ? 0 : (in[length - 1] == '=' ? (in[length - 2] == '=' ? 2 : 1) : 0);
+        int pad = length == 0 ? 0 : (in[from + length - 1] == '=' ? (in[from + length - 2] == '=' ? 2 : 1) : 0);
         int outLength = length / 4 * 3 - pad;
         if (outLength > out.length) {
             return -1;
         }
         int o = 0;
         for (int i = 0; i < length; i += 4) {
-            int a = BASE64_VALUES[in[i]];
-            int b = BASE64_VALUES[in[i + 1]];
+            int a = value(in[from + i]);
+            int b = value(in[from + i + 1]);
             boolean last = i + 4 == length;
-            int c = last && pad == 2 ? 0 : BASE64_VALUES[in[i + 2]];
-            int d = last && pad >= 1 ? 0 : BASE64_VALUES[in[i + 3]];
+            int c = last && pad == 2 ? 0 : value(in[from + i + 2]);
+            int d = last && pad >= 1 ? 0 : value(in[from + i + 3]);
             if ((a | b | c | d) < 0) {
                 return -1;
             }
@@ -330,6 +341,10 @@ abstract class NoiseSession implements CryptoProvider.Session {
             }
         }
         return outLength;
+    }
+
+    private static int value(byte b) {
+        return b < 0 ? -1 : BASE64_VALUES[b];
     }
 
     private void dispatch(byte[] plaintext) {

@@ -9,8 +9,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WaitingRoom implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WaitingRoom.class);
-    /** The most of a first frame kept here; a longer one is handed over part-read. */
+    /** The largest first frame read here; one announced longer (or empty) is handed over after its length. */
     static final int MAX_BUFFERED = 64 * 1024;
     static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
 
@@ -119,11 +121,22 @@ final class WaitingRoom implements AutoCloseable {
                         leave(g, null);
                     }
                 }
+                List<Guest> leaving = new ArrayList<>();
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey key = it.next();
                     it.remove();
-                    read(key, (Guest) key.attachment());
+                    Guest guest = (Guest) key.attachment();
+                    if (read(key, guest)) {
+                        key.cancel();
+                        leaving.add(guest);
+                    }
+                }
+                if (!leaving.isEmpty()) {
+                    selector.selectNow(); // Deregisters the cancelled keys, so their channels may block again.
+                    for (Guest guest : leaving) {
+                        handOver(guest);
+                    }
                 }
                 long now = System.nanoTime();
                 while (!byDeadline.isEmpty() && (byDeadline.peek().gone || now - byDeadline.peek().deadline >= 0)) {
@@ -142,41 +155,42 @@ final class WaitingRoom implements AutoCloseable {
         }
     }
 
-    private void read(SelectionKey key, Guest g) {
+    /** Reads what arrived; true when the connection is ready to be handed over (its key to be cancelled). */
+    private boolean read(SelectionKey key, Guest g) {
         try {
             long n;
             if (g.body == null) {
                 n = g.channel.read(g.header);
                 if (!g.header.hasRemaining()) {
                     long length = Frames.decodeLength(g.header.array(), 0);
-                    g.body = ByteBuffer.allocate((int) Math.min(length, MAX_BUFFERED));
-                    n = g.body.hasRemaining() ? Math.max(n, g.channel.read(g.body)) : n;
+                    if (length == 0 || length > MAX_BUFFERED) {
+                        return true; // The frame reader refuses it at once, as it always has.
+                    }
+                    g.body = ByteBuffer.allocate((int) length);
+                    n = Math.max(n, g.channel.read(g.body));
                 }
             } else {
                 n = g.channel.read(g.body);
             }
             boolean complete = g.body != null && !g.body.hasRemaining();
-            if (n < 0 || complete) {
-                if (n < 0 && g.header.position() == 0) {
-                    leave(g, key); // Connected and closed without a byte: nothing to report.
-                } else {
-                    handOver(g, key);
-                }
+            if (n < 0 && g.header.position() == 0) {
+                leave(g, key); // Connected and closed without a byte: nothing to report.
+                return false;
             }
-        } catch (IOException e) {
+            return n < 0 || complete;
+        } catch (IOException | RuntimeException e) {
             leave(g, key);
+            return false;
         }
     }
 
     /** The bytes read so far go first, then the socket, blocking, on a thread of its own. */
-    private void handOver(Guest g, SelectionKey key) {
+    private void handOver(Guest g) {
         g.gone = true;
         waiting.decrementAndGet();
         try {
-            key.cancel();
-            selector.selectNow(); // Deregisters, so the channel may block again.
             g.channel.configureBlocking(true);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             close(g.channel);
             return;
         }
