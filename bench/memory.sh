@@ -18,13 +18,20 @@ rm -rf "$W" && mkdir -p "$W/before"
 log "test classes and class path of tests/"
 "${MVN_CMD[@]}" -B -q -o -pl tests test-compile dependency:build-classpath -Dmdep.outputFile="$W/cp.txt" \
     -Dmdep.includeScope=test >&2
-after_jar=$(ls "$REPO_DIR"/agent/target/bridgekeeper-agent-*-SNAPSHOT.jar | grep -v -e sources -e javadoc | head -1)
+main_jar() { # the agent's main jar in target directory $1 (not its sources or javadoc jar)
+    local f
+    for f in "$1"/bridgekeeper-agent-*-SNAPSHOT.jar; do
+        case $f in *-sources.jar | *-javadoc.jar) ;; *) echo "$f"; return 0 ;; esac
+    done
+    return 1
+}
+after_jar=$(main_jar "$REPO_DIR/agent/target")
 
 log "agent of $BASE (before)"
 git archive "$BASE" | tar -x -C "$W/before"
 (cd "$W/before" && "${MVN_CMD[@]}" -B -q -o -pl agent -am package -Dmaven.test.skip=true -Dmaven.javadoc.skip=true \
     -Dmaven.source.skip=true) >&2
-before_jar=$(ls "$W"/before/agent/target/bridgekeeper-agent-*-SNAPSHOT.jar | grep -v -e sources -e javadoc | head -1)
+before_jar=$(main_jar "$W/before/agent/target")
 
 classpath_with() { # the tests/ class path with this agent jar in place of the installed one
     tr ':' '\n' <"$W/cp.txt" | grep -v '/bridgekeeper-agent/' | { echo "$REPO_DIR/tests/target/test-classes"; echo "$1"; cat; } | paste -sd:

@@ -54,7 +54,7 @@ KEYRING_PID=
 cleanup() {
     local status=$?
     for pid in $KEYRING_PID $DBUS_PID; do
-        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+        if kill "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
     done
     rm -rf "$WORK"
     exit "$status"
