@@ -105,6 +105,15 @@ else
     record "polkit: skipped (not root)"
 fi
 
+step "Real Secret Service (gnome-keyring on a private session bus, a non-root user)"
+if [ "$(id -u)" = 0 ]; then
+    bash scripts/keyring-it.sh
+    record "keyring: passed"
+else
+    echo "skipped: creating the test user and running its keyring needs root"
+    record "keyring: skipped (not root)"
+fi
+
 step "End to end in real browsers (Chromium, Firefox ESR) with the real host, agent and polkit"
 bash scripts/e2e.sh
 record "browsers: passed"

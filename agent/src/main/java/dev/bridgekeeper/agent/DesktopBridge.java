@@ -19,6 +19,7 @@ import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
 import dev.bridgekeeper.ipc.RequestContext;
 import dev.bridgekeeper.noise.KeyPair;
 import dev.bridgekeeper.agent.internal.secure.IdentityStore;
+import dev.bridgekeeper.agent.internal.secure.KeyStorage;
 import dev.bridgekeeper.agent.internal.secure.NoiseCryptoProvider;
 import dev.bridgekeeper.agent.internal.secure.PairingStore;
 import dev.bridgekeeper.protocol.local.SocketPaths;
@@ -83,6 +84,7 @@ public final class DesktopBridge implements AutoCloseable {
     private final Control control = new Control();
     private final Pairings pairings = new PairingsView();
     private PairingStore store;
+    private KeyStorage keyStorage;
     private NoiseCryptoProvider crypto;
     private SocketBackend backend;
     private IpcClient ipc;
@@ -110,8 +112,9 @@ public final class DesktopBridge implements AutoCloseable {
             throw new IllegalStateException(state == State.STARTED ? "already started"
                     : "this bridge was closed; build a new DesktopBridge to serve again");
         }
-        KeyPair identity = IdentityStore.loadOrCreate(config.dataDirectory);
-        store = PairingStore.open(config.dataDirectory);
+        keyStorage = KeyStorage.open(config.dataDirectory, config.secretStore);
+        KeyPair identity = IdentityStore.loadOrCreate(keyStorage);
+        store = PairingStore.open(keyStorage);
         crypto = NoiseCryptoProvider.responder(identity)
                 .identity(config.name, config.version)
                 .approver(pending.approver(config.approver))
@@ -398,6 +401,11 @@ public final class DesktopBridge implements AutoCloseable {
         }
 
         @Override
+        public String keyStorage() {
+            return keyStorage.description();
+        }
+
+        @Override
         public void requestUnlock() {
             if (config.unlockRequest == null) {
                 throw new IllegalArgumentException("this desktop app unlocks itself; unlock it in its own window");
@@ -417,7 +425,7 @@ public final class DesktopBridge implements AutoCloseable {
             PairingApprover approver, Authenticator authenticator, KeyVault vault, String name, String version,
             Duration pairingTimeout, Duration promptTimeout, int promptsPerMinute, int pairingsPerMinute,
             int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels,
-            Consumer<BridgeActivity> activity) {
+            Consumer<BridgeActivity> activity, SecretStore secretStore) {
     }
 
     /**
@@ -444,6 +452,7 @@ public final class DesktopBridge implements AutoCloseable {
         private Runnable unlockRequest;
         private final List<ChannelRegistration<?>> channels = new ArrayList<>();
         private Consumer<BridgeActivity> activity;
+        private SecretStore secretStore;
 
         private Builder() {}
 
@@ -586,6 +595,16 @@ public final class DesktopBridge implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the identity's private key and the pairing store's key are sealed (default: the OS's
+         * own: Secret Service, Keychain or DPAPI). When it is unavailable at start, the keys stay
+         * in files protected by their mode, which the log and {@code bridgekeeper status} report.
+         */
+        public Builder secretStore(SecretStore s) {
+            this.secretStore = Objects.requireNonNull(s, "secretStore");
+            return this;
+        }
+
         /** Checks the options together and makes the bridge (not started yet). */
         public DesktopBridge build() {
             if (allowedCallers.isEmpty()) {
@@ -595,7 +614,7 @@ public final class DesktopBridge implements AutoCloseable {
                     List.copyOf(extraSockets), dataDirectory != null ? dataDirectory : product.dataDirectory(),
                     Collections.unmodifiableSet(new LinkedHashSet<>(allowedCallers)), approver, authenticator, vault,
                     name, version, pairingTimeout, promptTimeout, promptsPerMinute, pairingsPerMinute, maxMessageSize,
-                    maxConcurrentRequests, unlockRequest, List.copyOf(channels), activity));
+                    maxConcurrentRequests, unlockRequest, List.copyOf(channels), activity, secretStore));
         }
 
         private static String requireText(String s, String what) {

@@ -224,6 +224,15 @@ final class AdminCommands {
                     + (r.path("locked").asBoolean() ? "locked" : "unlocked"));
             out.println("  connections: " + r.path("connections").asInt() + ", paired extensions: "
                     + r.path("pairings").asInt() + ", pairing requests waiting: " + r.path("pending").asInt());
+            if (r.has("hostName")) {
+                out.println("  product: " + Main.printable(r.path("hostName").asText()));
+            }
+            if (r.has("keyStorage")) {
+                out.println("  key storage: " + Main.printable(r.path("keyStorage").asText()));
+            }
+            if (r.has("pairingStoreRejected")) {
+                out.println("  pairing store rejected: " + Main.printable(r.path("pairingStoreRejected").asText()));
+            }
         }
     }
 }
