@@ -82,7 +82,6 @@ mem() { # NAME CMD... -> median over 5 runs of "rss hwm threads"
 }
 log "memory while relaying"
 declare -A MEM
-MEM[python]=$(mem python python3 "$BENCH_DIR/python/naive_relay.py" "$CALLER" 2>/dev/null || echo "– – –")
 mapfile -t TODAY < <(launcher_flags)
 MEM[today17]=$(mem today17 "$JAVA17" "${TODAY[@]}" -jar "$THIN_JAR" host "$CALLER")
 MEM[rt-installer-flags]=$(mem rt-installer-flags "$RT" "${INSTALLER_FLAGS[@]}" -jar "$PKG_JAR" host "$CALLER")
@@ -125,7 +124,6 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
   echo
   echo "| host | VmRSS KiB | peak VmHWM KiB | threads |"
   echo "|---|---:|---:|---:|"
-  echo "| Python host | ${MEM[python]// / | } |"
   echo "| today's installer launcher (JDK 17, host-jvm-flags, no archive) | ${MEM[today17]// / | } |"
   echo "| packaged runtime + installer flags | ${MEM[rt-installer-flags]// / | } |"
   echo "| packaged runtime + all packaged options, no cache | ${MEM[rt-all-flags]// / | } |"

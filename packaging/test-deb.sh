@@ -32,13 +32,13 @@ deb=$(ls dist/bridgekeeper_*_amd64.deb 2>/dev/null | head -n 1 || true)
 if [ -z "$deb" ] || [ ! -f cli/target/bridgekeeper.jar ] || [ cli/target/bridgekeeper.jar -nt "$deb" ] \
     || [ host/target/bridgekeeper-host.jar -nt "$deb" ] || [ packaging/build.sh -nt "$deb" ]; then
     log "building the packages"
-    bash packaging/build.sh --no-sbom
+    bash packaging/build.sh --no-sbom --fast
     deb=$(ls dist/bridgekeeper_*_amd64.deb | head -n 1)
 fi
 version=$(dpkg-deb -f "$deb" Version)
 next=$(echo "$version" | awk -F. -v OFS=. '{ $NF = $NF + 1; print }')
 log "building the upgrade package $next"
-bash packaging/build.sh --no-sbom --reuse --version "$next" --dist "$WORK/next" >"$WORK/next-build.log" 2>&1 \
+bash packaging/build.sh --no-sbom --fast --reuse --version "$next" --dist "$WORK/next" >"$WORK/next-build.log" 2>&1 \
     || { tail -n 20 "$WORK/next-build.log" >&2; fail "building version $next"; }
 next_deb=$(ls "$WORK"/next/bridgekeeper_*_amd64.deb)
 
