@@ -155,6 +155,7 @@ host_flags() { # ARCHIVE_FLAG_OR_EMPTY
 }
 AOT=0; [ "$JDK_FEATURE" -ge 25 ] && AOT=1
 
+# shellcheck disable=SC2016 # the launcher expands these, not this script
 write_host_launcher() { # FILE
     {
         echo '#!/bin/sh'

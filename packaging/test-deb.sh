@@ -10,7 +10,6 @@
 #   6. apt-get remove, then purge: none of the package's files is left.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REPO=$(pwd)
 log() { printf 'test-deb: %s\n' "$*" >&2; }
 fail() { printf 'test-deb: FAIL: %s\n' "$*" >&2; exit 1; }
 
