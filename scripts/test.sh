@@ -118,6 +118,15 @@ step "End to end in real browsers (Chromium, Firefox ESR) with the real host, ag
 bash scripts/e2e.sh
 record "browsers: passed"
 
+step "Release package (.deb): build, apt-get install, browsers through the system host, upgrade, remove"
+if [ "$(id -u)" = 0 ]; then
+    bash packaging/test-deb.sh
+    record "package: passed"
+else
+    echo "skipped: installing a package needs root"
+    record "package: skipped (not root)"
+fi
+
 step "Fuzzing smoke (Jazzer, a few seconds per target; long runs: scripts/fuzz.sh 1800)"
 bash scripts/fuzz.sh 5
 record "fuzz smoke: passed"
