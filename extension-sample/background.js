@@ -5,9 +5,8 @@
 // End-to-end tests reach it through the DevTools protocol via globalThis.bridgekeeperDebug.
 
 import {
-  BridgekeeperClient, IndexedDbKeyStore, detectCallerId, extensionApi, nativePortFactory,
-} from './lib/index.js';
-import { fromBase64, wipe } from './lib/bytes.js';
+  BridgekeeperClient, IndexedDbKeyStore, detectCallerId, extensionApi, fromBase64, nativePortFactory, wipe,
+} from '@bridgekeeper/client';
 
 const api = extensionApi();
 const manifest = api.runtime.getManifest();

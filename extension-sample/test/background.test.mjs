@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IDBFactory } from 'fake-indexeddb';
-import { DesktopSimulator } from './support/desktop-simulator.mjs';
-import { eventually } from './support/helpers.mjs';
+// The simulated desktop is the client package's own test fixture (not part of the package).
+import { DesktopSimulator } from '../../client-js/test/support/desktop-simulator.mjs';
+import { eventually } from '../../client-js/test/support/helpers.mjs';
 
 const EXTENSION_ID = 'ehcmijlhbioomifbjmghlpklegfgldmf';
 

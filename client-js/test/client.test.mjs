@@ -2,9 +2,9 @@
 // events, fatal errors and reconnection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BridgekeeperError, RpcError } from '../lib/errors.js';
-import { MemoryKeyStore } from '../lib/keystore.js';
-import { importPrivateKey } from '../lib/noise.js';
+import { BridgekeeperError, RpcError } from '../src/errors.js';
+import { MemoryKeyStore } from '../src/keystore.js';
+import { importPrivateKey } from '../src/noise.js';
 import { DesktopSimulator, hex } from './support/desktop-simulator.mjs';
 import { CALLER_ID, eventually, nextEvent, pairedClient, setup, waitForState } from './support/helpers.mjs';
 

@@ -21,12 +21,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { fromBase64, fromHex, fromUtf8, toHex, utf8 } from '../lib/bytes.js';
-import { BridgekeeperClient } from '../lib/client.js';
-import { RpcError } from '../lib/errors.js';
-import { MemoryKeyStore } from '../lib/keystore.js';
-import { HandshakeState, importPrivateKey } from '../lib/noise.js';
-import { isReservedTopic, prologue } from '../lib/protocol.js';
+import { fromBase64, fromHex, fromUtf8, toHex, utf8 } from '../src/bytes.js';
+import { BridgekeeperClient } from '../src/client.js';
+import { RpcError } from '../src/errors.js';
+import { MemoryKeyStore } from '../src/keystore.js';
+import { HandshakeState, importPrivateKey } from '../src/noise.js';
+import { isReservedTopic, prologue } from '../src/protocol.js';
 import { FakePort } from './support/fake-port.mjs';
 import { eventually, waitFor } from './support/helpers.mjs';
 

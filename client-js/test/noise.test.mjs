@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CipherState, HandshakeState, NoiseDecryptError, NoiseError, dh, generateKeyPair, importPrivateKey, parseProtocolName,
-} from '../lib/noise.js';
-import { fromHex, toHex, utf8 } from '../lib/bytes.js';
+} from '../src/noise.js';
+import { fromHex, toHex, utf8 } from '../src/bytes.js';
 
 const EMPTY = new Uint8Array(0);
 

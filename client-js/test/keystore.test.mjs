@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IDBFactory } from 'fake-indexeddb';
-import { IndexedDbKeyStore, MemoryKeyStore } from '../lib/keystore.js';
-import { dh, generateKeyPair } from '../lib/noise.js';
-import { toHex } from '../lib/bytes.js';
+import { IndexedDbKeyStore, MemoryKeyStore } from '../src/keystore.js';
+import { dh, generateKeyPair } from '../src/noise.js';
+import { toHex } from '../src/bytes.js';
 
 for (const [name, make] of [
   ['IndexedDbKeyStore', (factory) => new IndexedDbKeyStore({ indexedDB: factory })],

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { HandshakeState, importPrivateKey, parseProtocolName } from '../lib/noise.js';
-import { fromHex, toHex } from '../lib/bytes.js';
+import { HandshakeState, importPrivateKey, parseProtocolName } from '../src/noise.js';
+import { fromHex, toHex } from '../src/bytes.js';
 
 const file = JSON.parse(readFileSync(new URL('./vectors/noise-25519-aesgcm-sha256.json', import.meta.url), 'utf8'));
 

@@ -1,11 +1,11 @@
 // A minimal desktop (plus host relay) that speaks PROTOCOL.md as the responder, for driving
 // BridgekeeperClient over FakePort: status messages, Noise XX, pairing with commitment,
-// session.ready, RPC both ways, events. It reuses only the Noise objects from lib/ (checked
+// session.ready, RPC both ways, events. It reuses only the Noise objects from src/ (checked
 // against the published vectors); framing, fragmentation, pairing hashes and the code are
 // written here independently with node:crypto so the tests are not circular.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { HandshakeState, generateKeyPair } from '../../lib/noise.js';
+import { HandshakeState, generateKeyPair } from '../../src/noise.js';
 import { FakePort } from './fake-port.mjs';
 
 const PIECE = 65519;

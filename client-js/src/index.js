@@ -1,5 +1,5 @@
-// The library's public surface, for extensions that reuse it:
-//   import { BridgekeeperClient, IndexedDbKeyStore, detectCallerId, nativePortFactory } from './lib/index.js';
+// The package's public surface:
+//   import { BridgekeeperClient, IndexedDbKeyStore, detectCallerId, nativePortFactory } from '@bridgekeeper/client';
 export { BridgekeeperClient, CLIENT_STATES, CLIENT_EVENTS } from './client.js';
 export { IndexedDbKeyStore, MemoryKeyStore } from './keystore.js';
 export { browserFamily, detectCallerId, extensionApi, nativePortFactory } from './browser.js';
@@ -7,3 +7,4 @@ export { BridgekeeperError, RpcError, RPC_ERROR_CODES, ERROR_MESSAGES, rpcErrorN
 export {
   NATIVE_HOST_NAME, NOISE_PROTOCOL_NAME, PROTOCOL_VERSION, formatPairingCode, pairingCode, pairingCommitment, prologue,
 } from './protocol.js';
+export { fromBase64, toBase64, wipe } from './bytes.js';

@@ -1,9 +1,9 @@
 // Fragmentation and reassembly of secure messages (PROTOCOL.md section 4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CipherState, NoiseDecryptError } from '../lib/noise.js';
-import { SecureChannel, fragment } from '../lib/secure-channel.js';
-import { fromBase64, randomBytes } from '../lib/bytes.js';
+import { CipherState, NoiseDecryptError } from '../src/noise.js';
+import { SecureChannel, fragment } from '../src/secure-channel.js';
+import { fromBase64, randomBytes } from '../src/bytes.js';
 
 const PIECE = 65519;
 

@@ -2,7 +2,7 @@
 // like Chromium's and Firefox's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserFamily, detectCallerId, extensionApi, nativePortFactory } from '../lib/browser.js';
+import { browserFamily, detectCallerId, extensionApi, nativePortFactory } from '../src/browser.js';
 
 const chromium = {
   runtime: {

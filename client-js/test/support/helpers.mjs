@@ -1,7 +1,7 @@
 // Small helpers for driving a BridgekeeperClient against the DesktopSimulator.
 
-import { BridgekeeperClient } from '../../lib/client.js';
-import { MemoryKeyStore } from '../../lib/keystore.js';
+import { BridgekeeperClient } from '../../src/client.js';
+import { MemoryKeyStore } from '../../src/keystore.js';
 import { DesktopSimulator } from './desktop-simulator.mjs';
 
 export const CALLER_ID = 'chrome-extension://ehcmijlhbioomifbjmghlpklegfgldmf/';

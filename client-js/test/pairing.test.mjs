@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { formatPairingCode, pairingCode, pairingCommitment, prologue } from '../lib/protocol.js';
-import { fromHex, toHex } from '../lib/bytes.js';
+import { formatPairingCode, pairingCode, pairingCommitment, prologue } from '../src/protocol.js';
+import { fromHex, toHex } from '../src/bytes.js';
 
 const h = fromHex('6301958d25cd7d1ffe6ad7d0ca2ad284b4e478d9acd9198f7750432d225043d0');
 const ne = new Uint8Array(32).fill(0x11);
