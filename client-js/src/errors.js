@@ -1,38 +1,37 @@
+// @ts-check
 // Errors the client reports. Every error has a stable machine `code` (for code) and a
 // `message` a person can read (for a UI). Technical detail from the other side, if any, is in
 // `detail`; it never carries secrets.
 
+import { RPC_ERROR_CODES } from './protocol.js';
+
+export { RPC_ERROR_CODES };
+
 /** Base class: `code` is one of the string codes below or an RPC error name. */
 export class BridgekeeperError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {{ detail?: string, cause?: unknown }} [options]
+   */
   constructor(code, message, { detail, cause } = {}) {
     super(message, cause ? { cause } : undefined);
     this.name = 'BridgekeeperError';
+    /** A stable machine-readable code, e.g. "desktop_unavailable" or "locked". */
     this.code = code;
+    /** @type {string | undefined} technical detail from the other side, never a secret */
     if (detail !== undefined) this.detail = detail;
   }
 }
 
-/** RPC error codes (PROTOCOL.md section 6), by name. */
-export const RPC_ERROR_CODES = Object.freeze({
-  parse_error: -32700,
-  invalid_request: -32600,
-  method_not_found: -32601,
-  invalid_params: -32602,
-  internal_error: -32603,
-  not_paired: -32000,
-  locked: -32001,
-  user_cancelled: -32002,
-  biometrics_unavailable: -32003,
-  timeout: -32004,
-  rate_limited: -32005,
-  version_mismatch: -32006,
-  cancelled: -32007,
-  too_large: -32008,
-});
-
+/** @type {ReadonlyMap<number, string>} */
 const RPC_ERROR_NAMES = new Map(Object.entries(RPC_ERROR_CODES).map(([name, code]) => [code, name]));
 
-/** The name of a numeric RPC error code, or "rpc_error" for one this version does not know. */
+/**
+ * The name of a numeric RPC error code, or "rpc_error" for one this version does not know.
+ * @param {number} code
+ * @returns {string}
+ */
 export function rpcErrorName(code) {
   return RPC_ERROR_NAMES.get(code) ?? 'rpc_error';
 }
@@ -42,11 +41,19 @@ export function rpcErrorName(code) {
  * (`code` "timeout", `local` true). `rpcCode` is the numeric code, `data` the optional data.
  */
 export class RpcError extends BridgekeeperError {
+  /**
+   * @param {number} rpcCode
+   * @param {string} message
+   * @param {{ data?: unknown, local?: boolean }} [options]
+   */
   constructor(rpcCode, message, { data, local = false } = {}) {
     super(rpcErrorName(rpcCode), message);
     this.name = 'RpcError';
+    /** The numeric RPC error code. */
     this.rpcCode = rpcCode;
+    /** @type {unknown} the error's optional `data` */
     if (data !== undefined) this.data = data;
+    /** True when this side made the error (a local timeout), not the desktop. */
     this.local = local;
   }
 }
@@ -78,7 +85,14 @@ export const ERROR_MESSAGES = Object.freeze({
   too_large: 'The message is too large to send.',
 });
 
-/** A BridgekeeperError with the readable message for `code` and optional technical detail. */
+/**
+ * A BridgekeeperError with the readable message for `code` and optional technical detail.
+ * @param {string} code
+ * @param {string} [detail]
+ * @param {unknown} [cause]
+ * @returns {BridgekeeperError}
+ */
 export function errorFor(code, detail, cause) {
-  return new BridgekeeperError(code, ERROR_MESSAGES[code] ?? `Unexpected error (${code}).`, { detail, cause });
+  const messages = /** @type {Record<string, string>} */ (ERROR_MESSAGES);
+  return new BridgekeeperError(code, messages[code] ?? `Unexpected error (${code}).`, { detail, cause });
 }

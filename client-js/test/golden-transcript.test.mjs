@@ -26,7 +26,7 @@ import { BridgekeeperClient } from '../src/client.js';
 import { RpcError } from '../src/errors.js';
 import { MemoryKeyStore } from '../src/keystore.js';
 import { HandshakeState, importPrivateKey } from '../src/noise.js';
-import { isReservedTopic, prologue } from '../src/protocol.js';
+import { isReservedTopic, prologue } from '../src/wire.js';
 import { FakePort } from './support/fake-port.mjs';
 import { eventually, waitFor } from './support/helpers.mjs';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { formatPairingCode, pairingCode, pairingCommitment, prologue } from '../src/protocol.js';
+import { formatPairingCode, pairingCode, pairingCommitment, prologue } from '../src/wire.js';
 import { fromHex, toHex } from '../src/bytes.js';
 
 const h = fromHex('6301958d25cd7d1ffe6ad7d0ca2ad284b4e478d9acd9198f7750432d225043d0');

@@ -1,0 +1,118 @@
+// @ts-check
+// The native messaging port: opening it, reading the browser's reason when it closes, and
+// handing envelopes on one at a time, in arrival order (the Noise nonces and the protocol
+// steps depend on that order). It knows nothing of the protocol above the envelope.
+
+import { errorFor } from './errors.js';
+
+/** @typedef {import('./types.js').Port} Port */
+
+/**
+ * The browser's reason for a closed native port, as one of the client's error codes.
+ * @param {string | undefined} reason
+ */
+export function disconnectError(reason) {
+  if (reason && /not found|no such native application|not registered/i.test(reason)) return errorFor('host_not_found', reason);
+  if (reason && /forbidden|does not have permission/i.test(reason)) return errorFor('host_forbidden', reason);
+  return errorFor('disconnected', reason || 'port closed');
+}
+
+/**
+ * @typedef {object} TransportHooks
+ * @property {(port: Port, envelope: unknown) => Promise<void> | void} onEnvelope an envelope arrived on the current port
+ * @property {(port: Port, reason: string | undefined) => void} onClosed the current port closed (not by us)
+ * @property {(port: Port, error: unknown) => void} onUnexpected handling an envelope threw
+ * @property {(level: string, message: string) => void} log
+ */
+
+export class Transport {
+  /** The open port, or null. @type {Port | null} */
+  port = null;
+  #connect;
+  #hooks;
+  /** Everything that arrives is handled in this one queue. @type {Promise<void>} */
+  #inbox = Promise.resolve();
+
+  /**
+   * @param {() => Port} connect
+   * @param {TransportHooks} hooks
+   */
+  constructor(connect, hooks) {
+    this.#connect = connect;
+    this.#hooks = hooks;
+  }
+
+  /** Opens a new port and makes it the current one. Throws whatever connect() throws. */
+  open() {
+    const port = this.#connect();
+    this.port = port;
+    port.onMessage.addListener((message) => this.#enqueue(port, message));
+    port.onDisconnect.addListener((closed) => {
+      // Firefox reports the reason on port.error, Chromium on runtime.lastError, which is only
+      // readable inside this callback (reading it also stops Chromium logging it as unchecked).
+      const reason = closed?.error?.message ?? /** @type {any} */ (globalThis).chrome?.runtime?.lastError?.message;
+      // Queued behind the messages that arrived before it: the host's last words (an error
+      // envelope, pairing.complete) are still handled.
+      this.#inbox = this.#inbox
+        .then(() => this.closed(port, reason))
+        .catch((error) => this.#hooks.log('warn', `disconnect handling failed: ${error?.message}`));
+    });
+    return port;
+  }
+
+  /**
+   * @param {Port} port
+   * @param {unknown} envelope
+   */
+  #enqueue(port, envelope) {
+    this.#inbox = this.#inbox
+      .then(() => (port === this.port ? this.#hooks.onEnvelope(port, envelope) : undefined))
+      .catch((error) => {
+        if (port === this.port) this.#hooks.onUnexpected(port, error);
+      });
+  }
+
+  /**
+   * The port closed by itself (or failed to take a message). Ignored for a port that is no
+   * longer the current one.
+   * @param {Port} port
+   * @param {string | undefined} reason
+   */
+  closed(port, reason) {
+    if (port !== this.port) return;
+    this.port = null;
+    this.#hooks.onClosed(port, reason);
+  }
+
+  /**
+   * Posts one envelope; a port that refuses it is treated as closed.
+   * @param {Port} port
+   * @param {object} envelope
+   */
+  post(port, envelope) {
+    try {
+      port.postMessage(envelope);
+    } catch (error) {
+      const message = /** @type {Error} */ (error).message;
+      this.closed(port, message);
+      throw errorFor('disconnected', message);
+    }
+  }
+
+  /** Forgets the current port without closing it; returns it (or null). */
+  detach() {
+    const port = this.port;
+    this.port = null;
+    return port;
+  }
+
+  /** @param {Port | null} port */
+  static disconnect(port) {
+    if (!port) return;
+    try {
+      port.disconnect();
+    } catch {
+      // already closed
+    }
+  }
+}
