@@ -88,8 +88,9 @@ export class BridgekeeperClient {
    * function. Client notifications: 'state' (snapshot), 'pairing-code' ({code, display,
    * desktop}), 'ready' ({desktop, pairedNow}), 'error' (BridgekeeperError), '*' (every desktop
    * event as {topic, payload}). Any other name is a topic: fn(payload, topic).
-   * @param {string} name
-   * @param {(...args: any[]) => void} fn
+   * @template {string} K
+   * @param {K} name
+   * @param {import('./types.js').ListenerFor<K>} fn
    * @returns {() => void}
    */
   on(name, fn) {
@@ -98,8 +99,9 @@ export class BridgekeeperClient {
 
   /**
    * Removes a listener added with on().
-   * @param {string} name
-   * @param {(...args: any[]) => void} fn
+   * @template {string} K
+   * @param {K} name
+   * @param {import('./types.js').ListenerFor<K>} fn
    */
   off(name, fn) {
     this.#conn.events.off(name, fn);

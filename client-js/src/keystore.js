@@ -1,3 +1,4 @@
+// @ts-check
 // Where the client keeps its long-term X25519 key and the desktop key it pinned at pairing.
 //
 // A key store has four async methods:
@@ -10,38 +11,54 @@
 import { asBytes } from './bytes.js';
 import { fromCryptoKeyPair, generateKeyPair } from './noise.js';
 
+/** @typedef {import('./types.js').KeyPair} KeyPair */
+/** @typedef {import('./types.js').KeyStore} KeyStore */
+
+/**
+ * @param {ArrayBuffer | ArrayBufferView} publicKey
+ * @returns {Uint8Array}
+ */
 function checkDesktopKey(publicKey) {
   const bytes = asBytes(publicKey);
   if (bytes.length !== 32) throw new TypeError('desktop public key must be 32 bytes');
   return bytes.slice();
 }
 
-/** Keeps everything in memory: for tests, and for callers that inject fixed keys. */
+/**
+ * Keeps everything in memory: for tests, and for callers that inject fixed keys.
+ * @implements {KeyStore}
+ */
 export class MemoryKeyStore {
+  /** @type {KeyPair | null} */
   #staticKeyPair;
+  /** @type {Uint8Array | null} */
   #pinned;
+  /** @type {Promise<KeyPair> | null} */
   #creating = null;
 
   /**
    * @param {object} [options]
-   * @param {{privateKey: CryptoKey, publicKey: Uint8Array}} [options.staticKeyPair] fixed key
-   * @param {Uint8Array} [options.pinnedDesktopKey]
+   * @param {KeyPair | null} [options.staticKeyPair] fixed key
+   * @param {Uint8Array | null} [options.pinnedDesktopKey]
    */
   constructor({ staticKeyPair = null, pinnedDesktopKey = null } = {}) {
     this.#staticKeyPair = staticKeyPair;
     this.#pinned = pinnedDesktopKey ? checkDesktopKey(pinnedDesktopKey) : null;
   }
 
+  /** @returns {Promise<KeyPair>} */
   async loadStaticKeyPair() {
     if (this.#staticKeyPair) return this.#staticKeyPair;
     this.#creating ??= generateKeyPair().then((pair) => (this.#staticKeyPair = pair));
     return this.#creating;
   }
 
+  /** @returns {Promise<Uint8Array | null>} */
   async getPinnedDesktopKey() {
     return this.#pinned ? this.#pinned.slice() : null;
   }
 
+  /** @param {Uint8Array} publicKey */
   async setPinnedDesktopKey(publicKey) {
     this.#pinned = checkDesktopKey(publicKey);
   }
@@ -55,6 +72,11 @@ const STORE = 'keys';
 const STATIC_KEY = 'static-x25519';
 const DESKTOP_KEY = 'pinned-desktop';
 
+/**
+ * @template T
+ * @param {IDBRequest<T>} request
+ * @returns {Promise<T>}
+ */
 function promised(request) {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
@@ -67,11 +89,14 @@ function promised(request) {
  * extractable: structured cloning into IndexedDB preserves that, so page script, other
  * extensions and the extension's own code can use the key but never read its bytes.
  * The pinned desktop key (public, not secret) sits beside it.
+ * @implements {KeyStore}
  */
 export class IndexedDbKeyStore {
   #dbName;
   #indexedDB;
+  /** @type {Promise<IDBDatabase> | null} */
   #db = null;
+  /** @type {KeyPair | null} */
   #staticKeyPair = null;
 
   /**
@@ -85,6 +110,7 @@ export class IndexedDbKeyStore {
     this.#indexedDB = indexedDB;
   }
 
+  /** @returns {Promise<IDBDatabase>} */
   #open() {
     this.#db ??= new Promise((resolve, reject) => {
       const request = this.#indexedDB.open(this.#dbName, 1);
@@ -96,11 +122,19 @@ export class IndexedDbKeyStore {
     return this.#db;
   }
 
+  /**
+   * @param {string} key
+   * @returns {Promise<any>}
+   */
   async #get(key) {
     const db = await this.#open();
     return promised(db.transaction(STORE, 'readonly').objectStore(STORE).get(key));
   }
 
+  /**
+   * @param {string} key
+   * @param {unknown} value
+   */
   async #put(key, value) {
     const db = await this.#open();
     const tx = db.transaction(STORE, 'readwrite');
@@ -112,6 +146,7 @@ export class IndexedDbKeyStore {
     });
   }
 
+  /** @returns {Promise<KeyPair>} */
   async loadStaticKeyPair() {
     if (this.#staticKeyPair) return this.#staticKeyPair;
     let stored = await this.#get(STATIC_KEY);
@@ -127,6 +162,11 @@ export class IndexedDbKeyStore {
   // Two contexts may create a key at the same time; the first write wins and both use it.
   // Generating happens outside the transaction because IndexedDB transactions close when
   // control returns to the event loop without a pending request.
+  /**
+   * @param {string} key
+   * @param {any} value
+   * @returns {Promise<any>}
+   */
   async #putIfAbsent(key, value) {
     const db = await this.#open();
     return new Promise((resolve, reject) => {
@@ -144,11 +184,13 @@ export class IndexedDbKeyStore {
     });
   }
 
+  /** @returns {Promise<Uint8Array | null>} */
   async getPinnedDesktopKey() {
     const stored = await this.#get(DESKTOP_KEY);
     return stored ? checkDesktopKey(stored) : null;
   }
 
+  /** @param {Uint8Array} publicKey */
   async setPinnedDesktopKey(publicKey) {
     await this.#put(DESKTOP_KEY, checkDesktopKey(publicKey));
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // Noise Protocol Framework (revision 34) for the 25519 / AESGCM / SHA256 suite, on WebCrypto
 // only. The objects and their names follow the specification: CipherState, SymmetricState,
 // HandshakeState. HandshakeState interprets any handshake pattern from the specification's
@@ -8,6 +9,10 @@
 // may be non-extractable; only deriveBits is ever used on it.
 
 import { asBytes, concat, fromHex, utf8 } from './bytes.js';
+
+/** @typedef {import('./types.js').KeyPair} KeyPair */
+/** @typedef {ArrayBuffer | ArrayBufferView} BytesLike */
+/** @typedef {Uint8Array<ArrayBuffer>} Bytes */
 
 const subtle = globalThis.crypto.subtle;
 
@@ -33,6 +38,7 @@ export class NoiseDecryptError extends Error {
 
 /** Bad input or misuse other than a decryption failure (short message, wrong turn, ...). */
 export class NoiseError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = 'NoiseError';
@@ -48,13 +54,21 @@ const PKCS8_X25519_PREFIX = fromHex('302e020100300506032b656e04220420');
 const BASE_POINT = new Uint8Array(32);
 BASE_POINT[0] = 9;
 
-/** GENERATE_KEYPAIR(): a fresh X25519 key pair; the private key is not extractable by default. */
+/**
+ * GENERATE_KEYPAIR(): a fresh X25519 key pair; the private key is not extractable by default.
+ * @param {{ extractable?: boolean }} [options]
+ * @returns {Promise<KeyPair>}
+ */
 export async function generateKeyPair({ extractable = false } = {}) {
-  const pair = await subtle.generateKey({ name: 'X25519' }, extractable, ['deriveBits']);
+  const pair = /** @type {CryptoKeyPair} */ (await subtle.generateKey({ name: 'X25519' }, extractable, ['deriveBits']));
   return fromCryptoKeyPair(pair);
 }
 
-/** Turns a WebCrypto CryptoKeyPair into a Noise key pair (the public key is always exportable). */
+/**
+ * Turns a WebCrypto CryptoKeyPair into a Noise key pair (the public key is always exportable).
+ * @param {CryptoKeyPair} pair
+ * @returns {Promise<KeyPair>}
+ */
 export async function fromCryptoKeyPair(pair) {
   const publicKey = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
   return { privateKey: pair.privateKey, publicKey };
@@ -63,6 +77,9 @@ export async function fromCryptoKeyPair(pair) {
 /**
  * Imports a raw 32-byte X25519 private key (tests, golden transcripts). The public key is
  * computed as DH(private, base point), which works for non-extractable keys too.
+ * @param {BytesLike} rawPrivateKey
+ * @param {{ extractable?: boolean }} [options]
+ * @returns {Promise<KeyPair>}
  */
 export async function importPrivateKey(rawPrivateKey, { extractable = false } = {}) {
   const raw = asBytes(rawPrivateKey);
@@ -77,7 +94,12 @@ export async function importPrivateKey(rawPrivateKey, { extractable = false } = 
   }
 }
 
-/** DH(key_pair, public_key): the X25519 shared secret. */
+/**
+ * DH(key_pair, public_key): the X25519 shared secret.
+ * @param {{ privateKey: CryptoKey }} keyPair
+ * @param {BytesLike} publicKey
+ * @returns {Promise<Bytes>}
+ */
 export async function dh(keyPair, publicKey) {
   const bytes = asBytes(publicKey);
   if (bytes.length !== DHLEN) throw new NoiseError('X25519 public key must be 32 bytes');
@@ -86,23 +108,39 @@ export async function dh(keyPair, publicKey) {
     return new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: peer }, keyPair.privateKey, 256));
   } catch (error) {
     // WebCrypto refuses low-order points (all-zero output); the handshake must fail.
-    throw new NoiseError(`X25519 failed: ${error.message}`);
+    throw new NoiseError(`X25519 failed: ${/** @type {Error} */ (error).message}`);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // SHA-256, HMAC, HKDF
 
+/**
+ * SHA-256 of the concatenated parts.
+ * @param {...Uint8Array} parts
+ * @returns {Promise<Bytes>}
+ */
 export async function sha256(...parts) {
   return new Uint8Array(await subtle.digest('SHA-256', concat(...parts)));
 }
 
+/**
+ * @param {Uint8Array<ArrayBuffer>} key
+ * @param {...Uint8Array} data
+ * @returns {Promise<Bytes>}
+ */
 async function hmacSha256(key, ...data) {
   const hmacKey = await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return new Uint8Array(await subtle.sign('HMAC', hmacKey, concat(...data)));
 }
 
-/** HKDF(chaining_key, input_key_material, num_outputs) exactly as spec section 4.3. */
+/**
+ * HKDF(chaining_key, input_key_material, num_outputs) exactly as spec section 4.3.
+ * @param {Bytes} chainingKey
+ * @param {Uint8Array} inputKeyMaterial
+ * @param {2 | 3} numOutputs
+ * @returns {Promise<Bytes[]>}
+ */
 export async function hkdf(chainingKey, inputKeyMaterial, numOutputs) {
   const tempKey = await hmacSha256(chainingKey, inputKeyMaterial);
   const output1 = await hmacSha256(tempKey, Uint8Array.of(1));
@@ -119,6 +157,10 @@ export async function hkdf(chainingKey, inputKeyMaterial, numOutputs) {
 // ---------------------------------------------------------------------------------------------
 // CipherState
 
+/**
+ * @param {bigint} n
+ * @returns {Bytes}
+ */
 function nonceBytes(n) {
   const iv = new Uint8Array(12);
   new DataView(iv.buffer).setBigUint64(4, n, false);
@@ -131,11 +173,15 @@ function nonceBytes(n) {
  * overlapping call throws instead of silently reusing or skipping a nonce.
  */
 export class CipherState {
+  /** @type {CryptoKey | null} */
   #key = null;
   #nonce = 0n;
   #busy = false;
 
-  /** InitializeKey(key): 32 raw bytes, or null for "no key" (messages pass through). */
+  /**
+   * InitializeKey(key): 32 raw bytes, or null for "no key" (messages pass through).
+   * @param {BytesLike | null} rawKey
+   */
   async initializeKey(rawKey) {
     this.#nonce = 0n;
     if (rawKey == null) {
@@ -156,10 +202,16 @@ export class CipherState {
     return this.#nonce;
   }
 
+  /** @param {bigint | number} n */
   setNonce(n) {
     this.#nonce = BigInt(n);
   }
 
+  /**
+   * @param {BytesLike} ad
+   * @param {BytesLike} plaintext
+   * @returns {Promise<Bytes>}
+   */
   async encryptWithAd(ad, plaintext) {
     if (!this.#key) return asBytes(plaintext).slice();
     this.#enter();
@@ -176,7 +228,12 @@ export class CipherState {
     }
   }
 
-  /** Throws NoiseDecryptError on authentication failure and leaves the nonce unchanged. */
+  /**
+   * Throws NoiseDecryptError on authentication failure and leaves the nonce unchanged.
+   * @param {BytesLike} ad
+   * @param {BytesLike} ciphertext
+   * @returns {Promise<Bytes>}
+   */
   async decryptWithAd(ad, ciphertext) {
     if (!this.#key) return asBytes(ciphertext).slice();
     this.#enter();
@@ -229,11 +286,15 @@ export class CipherState {
 
 export class SymmetricState {
   /** Chaining key ck and handshake hash h. */
-  ck;
-  h;
+  ck = new Uint8Array(0);
+  h = new Uint8Array(0);
   cipher = new CipherState();
 
-  /** InitializeSymmetric(protocol_name). */
+  /**
+   * InitializeSymmetric(protocol_name).
+   * @param {string} protocolName
+   * @returns {Promise<SymmetricState>}
+   */
   static async initialize(protocolName) {
     const state = new SymmetricState();
     const name = utf8(protocolName);
@@ -248,6 +309,7 @@ export class SymmetricState {
     return state;
   }
 
+  /** @param {Uint8Array} inputKeyMaterial */
   async mixKey(inputKeyMaterial) {
     const [ck, tempK] = await hkdf(this.ck, inputKeyMaterial, 2);
     this.ck = ck;
@@ -255,10 +317,12 @@ export class SymmetricState {
     tempK.fill(0);
   }
 
+  /** @param {Uint8Array} data */
   async mixHash(data) {
     this.h = await sha256(this.h, data);
   }
 
+  /** @param {Uint8Array} inputKeyMaterial */
   async mixKeyAndHash(inputKeyMaterial) {
     const [ck, tempH, tempK] = await hkdf(this.ck, inputKeyMaterial, 3);
     this.ck = ck;
@@ -271,19 +335,30 @@ export class SymmetricState {
     return this.h.slice();
   }
 
+  /**
+   * @param {Uint8Array} plaintext
+   * @returns {Promise<Bytes>}
+   */
   async encryptAndHash(plaintext) {
     const ciphertext = await this.cipher.encryptWithAd(this.h, plaintext);
     await this.mixHash(ciphertext);
     return ciphertext;
   }
 
+  /**
+   * @param {Uint8Array} ciphertext
+   * @returns {Promise<Bytes>}
+   */
   async decryptAndHash(ciphertext) {
     const plaintext = await this.cipher.decryptWithAd(this.h, ciphertext);
     await this.mixHash(ciphertext);
     return plaintext;
   }
 
-  /** Split(): two CipherStates, initiator->responder first. */
+  /**
+   * Split(): two CipherStates, initiator->responder first.
+   * @returns {Promise<[CipherState, CipherState]>}
+   */
   async split() {
     const [k1, k2] = await hkdf(this.ck, EMPTY, 2);
     const c1 = new CipherState();
@@ -300,6 +375,7 @@ export class SymmetricState {
 // ---------------------------------------------------------------------------------------------
 // Handshake patterns (spec sections 7.4, 7.5 and 18). Lines before "..." are pre-messages.
 
+/** @type {Record<string, string>} */
 const PATTERNS = {
   N: '<- s\n...\n-> e, es',
   K: '-> s\n<- s\n...\n-> e, es, ss',
@@ -343,6 +419,25 @@ const PATTERNS = {
 
 const TOKENS = new Set(['e', 's', 'ee', 'es', 'se', 'ss', 'psk']);
 
+/**
+ * @typedef {object} MessagePattern
+ * @property {boolean} fromInitiator
+ * @property {string[]} tokens
+ */
+
+/**
+ * @typedef {object} HandshakePattern
+ * @property {string} name
+ * @property {string} base
+ * @property {MessagePattern[]} preMessages
+ * @property {MessagePattern[]} messages
+ * @property {number} pskCount
+ */
+
+/**
+ * @param {string} line
+ * @returns {MessagePattern}
+ */
 function parseLine(line) {
   const match = /^(->|<-)\s*(.*)$/.exec(line.trim());
   if (!match) throw new NoiseError(`bad pattern line: ${line}`);
@@ -354,6 +449,8 @@ function parseLine(line) {
 /**
  * Parses "Noise_<pattern>_25519_AESGCM_SHA256" into pre-messages, messages and psk count.
  * Only the 25519/AESGCM/SHA256 suite and pskN modifiers are supported.
+ * @param {string} protocolName
+ * @returns {HandshakePattern}
  */
 export function parseProtocolName(protocolName) {
   const match = /^Noise_([A-Z][A-Z0-9]*)((?:[a-z][a-z0-9]*)(?:\+[a-z][a-z0-9]*)*)?_25519_AESGCM_SHA256$/.exec(protocolName);
@@ -392,16 +489,25 @@ export function parseProtocolName(protocolName) {
  * split() returns the transport CipherStates.
  */
 export class HandshakeState {
-  #pattern;
-  #initiator;
-  #symmetric;
-  #s;
-  #e;
-  #rs;
-  #re;
-  #psks;
-  #ephemeralFactory;
+  /** @type {HandshakePattern} */
+  #pattern = /** @type {any} */ (null);
+  #initiator = false;
+  /** @type {SymmetricState} */
+  #symmetric = new SymmetricState();
+  /** @type {KeyPair | null} */
+  #s = null;
+  /** @type {KeyPair | null} */
+  #e = null;
+  /** @type {Bytes | null} */
+  #rs = null;
+  /** @type {Bytes | null} */
+  #re = null;
+  /** @type {Bytes[]} */
+  #psks = [];
+  /** @type {() => Promise<KeyPair>} */
+  #ephemeralFactory = generateKeyPair;
   #messageIndex = 0;
+  /** @type {[CipherState, CipherState] | null} */
   #ciphers = null;
   #failed = false;
 
@@ -410,12 +516,13 @@ export class HandshakeState {
    * @param {string} options.protocolName e.g. "Noise_XX_25519_AESGCM_SHA256"
    * @param {boolean} options.initiator
    * @param {Uint8Array} [options.prologue]
-   * @param {{privateKey: CryptoKey, publicKey: Uint8Array}} [options.s] local static key pair
-   * @param {{privateKey: CryptoKey, publicKey: Uint8Array}} [options.e] local ephemeral (tests only)
-   * @param {Uint8Array} [options.rs] remote static public key, when known in advance
-   * @param {Uint8Array} [options.re] remote ephemeral public key (pre-message patterns only)
-   * @param {Uint8Array[]} [options.psks] pre-shared keys in the order the pattern uses them
-   * @param {() => Promise<object>} [options.ephemeralFactory] GENERATE_KEYPAIR for ephemerals
+   * @param {KeyPair | null} [options.s] local static key pair
+   * @param {KeyPair | null} [options.e] local ephemeral (tests only)
+   * @param {BytesLike | null} [options.rs] remote static public key, when known in advance
+   * @param {BytesLike | null} [options.re] remote ephemeral public key (pre-message patterns only)
+   * @param {BytesLike[]} [options.psks] pre-shared keys in the order the pattern uses them
+   * @param {() => Promise<KeyPair>} [options.ephemeralFactory] GENERATE_KEYPAIR for ephemerals
+   * @returns {Promise<HandshakeState>}
    */
   static async initialize({
     protocolName, initiator, prologue = EMPTY, s = null, e = null, rs = null, re = null,
@@ -477,14 +584,21 @@ export class HandshakeState {
     return this.#symmetric.getHandshakeHash();
   }
 
-  /** After completion: { send, receive } CipherStates for this side. */
+  /**
+   * After completion: { send, receive } CipherStates for this side.
+   * @returns {{ send: CipherState, receive: CipherState }}
+   */
   split() {
     if (!this.#ciphers) throw new NoiseError('handshake not complete');
     const [c1, c2] = this.#ciphers;
     return this.#initiator ? { send: c1, receive: c2 } : { send: c2, receive: c1 };
   }
 
-  /** WriteMessage(payload): returns the handshake message bytes. */
+  /**
+   * WriteMessage(payload): returns the handshake message bytes.
+   * @param {BytesLike} [payload]
+   * @returns {Promise<Bytes>}
+   */
   async writeMessage(payload = EMPTY) {
     const tokens = this.#startMessage(true);
     const parts = [];
@@ -511,12 +625,17 @@ export class HandshakeState {
     return message;
   }
 
-  /** ReadMessage(message): returns the payload. Throws NoiseDecryptError on a bad tag. */
+  /**
+   * ReadMessage(message): returns the payload. Throws NoiseDecryptError on a bad tag.
+   * @param {BytesLike} message
+   * @returns {Promise<Bytes>}
+   */
   async readMessage(message) {
     const bytes = asBytes(message);
     const tokens = this.#startMessage(false);
     if (bytes.length > MAX_MESSAGE_LENGTH) throw this.#fail('handshake message exceeds 65,535 bytes');
     let offset = 0;
+    /** @param {number} length */
     const take = (length) => {
       if (offset + length > bytes.length) throw this.#fail('handshake message too short');
       const part = bytes.subarray(offset, offset + length);
@@ -549,6 +668,7 @@ export class HandshakeState {
     }
   }
 
+  /** @param {boolean} writing */
   #startMessage(writing) {
     if (this.#failed) throw new NoiseError('handshake already failed');
     if (this.isComplete) throw new NoiseError('handshake already complete');
@@ -565,6 +685,7 @@ export class HandshakeState {
     }
   }
 
+  /** @param {string} token */
   async #mixToken(token) {
     const initiator = this.#initiator;
     switch (token) {
@@ -581,24 +702,27 @@ export class HandshakeState {
       case 'ss':
         return this.#symmetric.mixKey(await dh(this.#need('s'), this.#needRemote('rs')));
       case 'psk':
-        return this.#symmetric.mixKeyAndHash(this.#psks.shift());
+        return this.#symmetric.mixKeyAndHash(/** @type {Bytes} */ (this.#psks.shift()));
       default:
         throw this.#fail(`unexpected token ${token}`);
     }
   }
 
+  /** @param {'e' | 's'} which */
   #need(which) {
     const key = which === 'e' ? this.#e : this.#s;
     if (!key) throw this.#fail(`missing local ${which} key`);
     return key;
   }
 
+  /** @param {'re' | 'rs'} which */
   #needRemote(which) {
     const key = which === 're' ? this.#re : this.#rs;
     if (!key) throw this.#fail(`missing remote ${which === 're' ? 'e' : 's'} key`);
     return key;
   }
 
+  /** @param {string} message */
   #fail(message) {
     this.#failed = true;
     return new NoiseError(message);

@@ -1,3 +1,4 @@
+// @ts-check
 // The secure-message layer (PROTOCOL.md section 4): one IPC message is cut into pieces of at
 // most 65,519 plaintext bytes, each sealed as one Noise transport message in a `secure`
 // envelope; every piece but the last carries `more: true`. The receiver decrypts in order and
@@ -9,7 +10,15 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from './protocol.js';
 
 const EMPTY = new Uint8Array(0);
 
-/** Splits bytes into views of at most `pieceSize` bytes (one empty piece for empty input). */
+/** @typedef {{ type: 'secure', data: string, more?: boolean }} SecureEnvelope */
+/** @typedef {null | { bytes: Uint8Array } | { tooLarge: true, head: Uint8Array, size: number }} Received */
+
+/**
+ * Splits bytes into views of at most `pieceSize` bytes (one empty piece for empty input).
+ * @param {Uint8Array} bytes
+ * @param {number} [pieceSize]
+ * @returns {Uint8Array[]}
+ */
 export function fragment(bytes, pieceSize = MAX_PLAINTEXT_LENGTH) {
   if (bytes.length === 0) return [bytes];
   const pieces = [];
@@ -31,16 +40,19 @@ export class SecureChannel {
   #post;
   #maxMessageBytes;
   #sendQueue = Promise.resolve();
+  /** @type {Promise<unknown>} */
   #receiveQueue = Promise.resolve();
+  /** @type {Uint8Array[]} */
   #pieces = [];
   #received = 0;
-  #oversized = null; // { head, size } while discarding a message over the limit
+  /** @type {{ head: Uint8Array, size: number } | null} while discarding a message over the limit */
+  #oversized = null;
 
   /**
    * @param {object} options
    * @param {import('./noise.js').CipherState} options.send cipher for our messages
    * @param {import('./noise.js').CipherState} options.receive cipher for the peer's messages
-   * @param {(envelope: object) => void} options.post hands one envelope to the transport
+   * @param {(envelope: SecureEnvelope) => void} options.post hands one envelope to the transport
    * @param {number} [options.maxMessageBytes] largest reassembled message accepted
    */
   constructor({ send, receive, post, maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES }) {
@@ -50,12 +62,17 @@ export class SecureChannel {
     this.#maxMessageBytes = maxMessageBytes;
   }
 
-  /** Encrypts and posts one message (bytes). Resolves once every piece has been posted. */
+  /**
+   * Encrypts and posts one message (bytes). Resolves once every piece has been posted.
+   * @param {Uint8Array} plaintext
+   * @returns {Promise<void>}
+   */
   send(plaintext) {
     const task = this.#sendQueue.then(async () => {
       const pieces = fragment(plaintext);
       for (let i = 0; i < pieces.length; i++) {
         const ciphertext = await this.#send.encryptWithAd(EMPTY, pieces[i]);
+        /** @type {SecureEnvelope} */
         const envelope = { type: 'secure', data: toBase64(ciphertext) };
         if (i < pieces.length - 1) envelope.more = true;
         this.#post(envelope);
@@ -73,6 +90,8 @@ export class SecureChannel {
    *   { tooLarge: true, head, size }         a complete message over the limit (its first
    *                                          piece kept in `head` so a request id can be found).
    * Rejects with NoiseDecryptError (tampered, replayed, reordered) or NoiseError (malformed).
+   * @param {{ data: string, more?: boolean }} envelope
+   * @returns {Promise<Received>}
    */
   receive(envelope) {
     const task = this.#receiveQueue.then(() => this.#receiveOne(envelope));
@@ -80,6 +99,10 @@ export class SecureChannel {
     return task;
   }
 
+  /**
+   * @param {{ data: string, more?: boolean }} envelope
+   * @returns {Promise<Received>}
+   */
   async #receiveOne(envelope) {
     let ciphertext;
     try {

@@ -106,6 +106,29 @@
  */
 
 /**
+ * A listener for a desktop event topic.
+ * @typedef {(payload: any, topic: string) => void} TopicListener
+ */
+
+/**
+ * The client's own notifications and their listeners; any other name passed to on() is a
+ * desktop event topic with a TopicListener.
+ * @typedef {{
+ *   state: (snapshot: Snapshot) => void,
+ *   'pairing-code': (code: PairingCodeEvent) => void,
+ *   ready: (info: ReadyInfo) => void,
+ *   error: (error: import('./errors.js').BridgekeeperError) => void,
+ *   '*': (event: IpcEvent) => void,
+ * }} ClientEventListeners
+ */
+
+/**
+ * The listener type for an on()/off() name.
+ * @template {string} K
+ * @typedef {K extends keyof ClientEventListeners ? ClientEventListeners[K] : TopicListener} ListenerFor
+ */
+
+/**
  * A validated envelope (section 2).
  * @typedef {{ type: 'status', state: 'connected' | 'desktop_unavailable', detail?: string, desktop?: Record<string, unknown> }
  *   | { type: 'handshake', step: 1 | 2 | 3, data: string }
