@@ -85,7 +85,9 @@ export class Transport {
   }
 
   /**
-   * Posts one envelope; a port that refuses it is treated as closed.
+   * Posts one envelope; a port that refuses it is treated as closed. The close is queued
+   * behind what already arrived, as onDisconnect is, so the host's last words (an error
+   * envelope written just before it exited) are still handled.
    * @param {Port} port
    * @param {object} envelope
    */
@@ -94,7 +96,9 @@ export class Transport {
       port.postMessage(envelope);
     } catch (error) {
       const message = /** @type {Error} */ (error).message;
-      this.closed(port, message);
+      this.#inbox = this.#inbox
+        .then(() => this.closed(port, message))
+        .catch((failure) => this.#hooks.log('warn', `disconnect handling failed: ${failure?.message}`));
       throw errorFor('disconnected', message);
     }
   }
