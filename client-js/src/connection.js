@@ -6,13 +6,14 @@
 
 import { randomBytes, utf8 } from './bytes.js';
 import { BridgekeeperError, errorFor } from './errors.js';
+import { MessageCatalog } from './messages.js';
 import { Emitter } from './events.js';
 import { beginHandshake, onHandshake } from './handshake.js';
 import { onSecure } from './ipc.js';
 import { generateKeyPair } from './noise.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, ENVELOPE_ERROR_CODES, HANDSHAKE_TIMEOUT_MS } from './protocol.js';
 import { Rpc } from './rpc.js';
-import { Transport, disconnectError } from './transport.js';
+import { Transport, closeCode } from './transport.js';
 import { isPlainObject, validateEnvelope } from './wire.js';
 
 /** @typedef {import('./types.js').Port} Port */
@@ -36,7 +37,9 @@ export class Connection {
     handshakeTimeoutMs = HANDSHAKE_TIMEOUT_MS, setupTimeoutMs = 150_000, callTimeoutMs = 30_000,
     maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, reconnectBaseMs = 500, reconnectMaxMs = 30_000,
     random = randomBytes, ephemeralFactory = generateKeyPair, log = () => {},
+    messages, productName, productCommand,
   }) {
+    this.messages = new MessageCatalog({ messages, productName, productCommand });
     this.callerId = callerId;
     this.identity = { name, version };
     this.keyStore = keyStore;
@@ -73,10 +76,21 @@ export class Connection {
     this.rpc = new Rpc(this);
     this.transport = new Transport(connect, {
       onEnvelope: (port, envelope) => this.#handleEnvelope(port, envelope),
-      onClosed: (port, reason) => this.#onClosed(reason),
+      onClosed: (port, reason, heard) => this.#onClosed(reason, heard),
       onUnexpected: (port, error) => this.#onUnexpected(error),
+      error: (code, detail) => this.errorFor(code, detail),
       log,
     });
+  }
+
+  /**
+   * A BridgekeeperError with this client's text for `code`.
+   * @param {string} code
+   * @param {string} [detail]
+   * @param {unknown} [cause]
+   */
+  errorFor(code, detail, cause) {
+    return errorFor(this.messages, code, detail, cause);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -96,7 +110,7 @@ export class Connection {
   close() {
     this.started = false;
     this.#clearReconnectTimer();
-    const error = errorFor('closed');
+    const error = this.errorFor('closed');
     this.dropPort(error);
     this.rpc.failAll(error);
     this.setState('stopped', null);
@@ -107,7 +121,7 @@ export class Connection {
     this.halted = false;
     this.reconnectAttempt = 0;
     this.#clearReconnectTimer();
-    this.dropPort(errorFor('disconnected', 'reconnecting'));
+    this.dropPort(this.errorFor('disconnected', 'reconnecting'));
     this.openPort();
   }
 
@@ -139,15 +153,19 @@ export class Connection {
     try {
       this.transport.open();
     } catch (error) {
-      this.#scheduleReconnect(disconnectError(/** @type {Error} */ (error)?.message));
+      const reason = /** @type {Error} */ (error)?.message;
+      this.#scheduleReconnect(this.errorFor(closeCode(reason, true), reason || 'port closed'));
       return;
     }
     this.setState('connecting', null);
   }
 
-  /** @param {string | undefined} reason */
-  #onClosed(reason) {
-    const error = disconnectError(reason);
+  /**
+   * @param {string | undefined} reason
+   * @param {boolean} heard
+   */
+  #onClosed(reason, heard) {
+    const error = this.errorFor(closeCode(reason, heard), reason || 'port closed');
     this.log('info', `port closed: ${error.code}`);
     this.endSession(error);
     this.#scheduleReconnect(error);
@@ -218,7 +236,7 @@ export class Connection {
 
   /** @param {string} what */
   protocolViolation(what) {
-    this.fatal(errorFor('protocol_error', what), { send: 'protocol_error' });
+    this.fatal(this.errorFor('protocol_error', what), { send: 'protocol_error' });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -228,7 +246,7 @@ export class Connection {
   #onUnexpected(error) {
     if (error instanceof BridgekeeperError && error.code === 'disconnected') return;
     const message = error instanceof Error ? error.message : String(error);
-    this.fatal(errorFor('internal', message, error), { send: 'internal' });
+    this.fatal(this.errorFor('internal', message, error), { send: 'internal' });
   }
 
   /**
@@ -261,13 +279,13 @@ export class Connection {
       if (typeof name === 'string' && typeof version === 'string') this.desktop = { name, version };
     }
     if (envelope.state === 'desktop_unavailable') {
-      const error = errorFor('desktop_unavailable', envelope.detail);
+      const error = this.errorFor('desktop_unavailable', envelope.detail);
       this.endSession(error);
       this.setState('desktop_unavailable', error);
       return;
     }
     // connected: the desktop accepted the host's hello. Any older session is dead.
-    this.endSession(errorFor('disconnected', 'desktop reconnected'));
+    this.endSession(this.errorFor('disconnected', 'desktop reconnected'));
     if (!this.halted) await beginHandshake(this, port);
   }
 
@@ -277,7 +295,7 @@ export class Connection {
     const code = known.includes(envelope.code) ? envelope.code : 'internal';
     // Refusals that retrying cannot fix wait for the user; the rest reconnect with back-off.
     const terminal = code === 'not_allowed' || code === 'pairing_rejected';
-    this.fatal(errorFor(code, envelope.message ?? envelope.code), { terminal });
+    this.fatal(this.errorFor(code, envelope.message ?? envelope.code), { terminal });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -326,7 +344,7 @@ export class Connection {
    * @returns {Promise<void>}
    */
   sendIpc(session, topic, payload) {
-    if (!this.isCurrent(session) || !session.channel) return Promise.reject(errorFor('disconnected', 'session ended'));
+    if (!this.isCurrent(session) || !session.channel) return Promise.reject(this.errorFor('disconnected', 'session ended'));
     let bytes;
     try {
       bytes = utf8(JSON.stringify({ topic, payload }));
@@ -334,7 +352,7 @@ export class Connection {
       return Promise.reject(new TypeError(`payload is not JSON-serializable: ${/** @type {Error} */ (error).message}`));
     }
     if (bytes.length > this.maxMessageBytes) {
-      return Promise.reject(errorFor('too_large', `${bytes.length} bytes, limit ${this.maxMessageBytes}`));
+      return Promise.reject(this.errorFor('too_large', `${bytes.length} bytes, limit ${this.maxMessageBytes}`));
     }
     return session.channel.send(bytes);
   }
@@ -359,7 +377,7 @@ export class Connection {
   setState(state, error) {
     this.state = state;
     this.error = error;
-    if (FAIL_FAST_STATES.has(state)) this.rpc.failAll(error ?? errorFor('not_ready'), true);
+    if (FAIL_FAST_STATES.has(state)) this.rpc.failAll(error ?? this.errorFor('not_ready'), true);
     this.emitState();
   }
 

@@ -4,7 +4,6 @@
 // secure channel and the deadline for session.ready.
 
 import { constantTimeEqual, fromBase64, toBase64 } from './bytes.js';
-import { errorFor } from './errors.js';
 import { HandshakeState } from './noise.js';
 import { NOISE_PROTOCOL_NAME } from './protocol.js';
 import { SecureChannel } from './secure-channel.js';
@@ -23,7 +22,7 @@ export async function beginHandshake(conn, port) {
   conn.setState('handshaking', null);
   session.timer = setTimeout(() => {
     if (conn.isCurrent(session) && session.phase === 'handshake') {
-      conn.fatal(errorFor('handshake_failed', `handshake did not finish within ${conn.handshakeTimeoutMs} ms`), { send: 'handshake_failed' });
+      conn.fatal(conn.errorFor('handshake_failed', `handshake did not finish within ${conn.handshakeTimeoutMs} ms`), { send: 'handshake_failed' });
     }
   }, conn.handshakeTimeoutMs);
 
@@ -32,7 +31,7 @@ export async function beginHandshake(conn, port) {
     staticKey = await conn.keyStore.loadStaticKeyPair();
   } catch (error) {
     if (/** @type {Error} */ (error)?.name !== 'NotSupportedError') throw error;
-    conn.fatal(errorFor('unsupported_browser', /** @type {Error} */ (error).message), { terminal: true });
+    conn.fatal(conn.errorFor('unsupported_browser', /** @type {Error} */ (error).message), { terminal: true });
     return;
   }
   if (!conn.isCurrent(session)) return;
@@ -56,7 +55,7 @@ export async function beginHandshake(conn, port) {
 export async function onHandshake(conn, envelope) {
   const session = conn.session;
   if (!session || session.phase !== 'handshake' || !session.handshake || envelope.step !== 2) {
-    conn.fatal(errorFor('handshake_failed', `handshake step ${envelope.step} out of order`), { send: 'handshake_failed' });
+    conn.fatal(conn.errorFor('handshake_failed', `handshake step ${envelope.step} out of order`), { send: 'handshake_failed' });
     return;
   }
   const handshake = session.handshake;
@@ -65,7 +64,7 @@ export async function onHandshake(conn, envelope) {
     desktopHello = parseHandshakePayload(await handshake.readMessage(fromBase64(envelope.data)));
   } catch (error) {
     if (!conn.isCurrent(session)) return;
-    conn.fatal(errorFor('handshake_failed', `step 2 rejected: ${/** @type {Error} */ (error).message}`), { send: 'handshake_failed' });
+    conn.fatal(conn.errorFor('handshake_failed', `step 2 rejected: ${/** @type {Error} */ (error).message}`), { send: 'handshake_failed' });
     return;
   }
   const desktopKey = /** @type {Uint8Array} */ (handshake.remoteStaticPublicKey);
@@ -74,7 +73,7 @@ export async function onHandshake(conn, envelope) {
   conn.paired = pinned !== null;
   // Checked before step 3, so an impostor never even learns this extension's static key.
   if (pinned && !constantTimeEqual(pinned, desktopKey)) {
-    conn.fatal(errorFor('desktop_identity_changed', 'desktop identity changed'), { send: 'handshake_failed', terminal: true });
+    conn.fatal(conn.errorFor('desktop_identity_changed', 'desktop identity changed'), { send: 'handshake_failed', terminal: true });
     return;
   }
   const message3 = await handshake.writeMessage(handshakePayload(conn.identity));
@@ -93,7 +92,7 @@ export async function onHandshake(conn, envelope) {
     post: (out) => {
       // The port can outlive the session (desktop_unavailable, then connected): pieces still
       // queued for the old session must not reach the next one.
-      if (!conn.isCurrent(session)) throw errorFor('disconnected', 'session ended');
+      if (!conn.isCurrent(session)) throw conn.errorFor('disconnected', 'session ended');
       conn.post(session.port, out);
     },
   });
@@ -103,7 +102,7 @@ export async function onHandshake(conn, envelope) {
   session.timer = setTimeout(() => {
     if (conn.isCurrent(session) && session.phase === 'secure') {
       const code = session.pairing ? 'pairing_rejected' : 'protocol_error';
-      conn.fatal(errorFor(code, 'session.ready did not arrive in time'), { send: code, terminal: code === 'pairing_rejected' });
+      conn.fatal(conn.errorFor(code, 'session.ready did not arrive in time'), { send: code, terminal: code === 'pairing_rejected' });
     }
   }, conn.setupTimeoutMs);
   conn.log('info', 'handshake complete');

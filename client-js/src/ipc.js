@@ -2,7 +2,6 @@
 // Secure messages (docs/PROTOCOL.md section 4) and the dispatch of the IPC messages inside
 // them (section 6) to pairing, RPC and event subscribers.
 
-import { errorFor } from './errors.js';
 import { NoiseDecryptError } from './noise.js';
 import { onPairingCommit, onPairingComplete, onPairingReveal, onSessionReady } from './pairing.js';
 import { TOPICS } from './protocol.js';
@@ -29,7 +28,7 @@ export async function onSecure(conn, envelope) {
   } catch (error) {
     if (!conn.isCurrent(session)) return;
     if (error instanceof NoiseDecryptError) {
-      conn.fatal(errorFor('decrypt_failed', 'a secure frame failed authentication'), { send: 'decrypt_failed' });
+      conn.fatal(conn.errorFor('decrypt_failed', 'a secure frame failed authentication'), { send: 'decrypt_failed' });
     } else {
       conn.protocolViolation(/** @type {Error} */ (error).message);
     }
@@ -61,7 +60,7 @@ function onTooLarge(conn, session, { head, size }) {
   if (id !== null) {
     conn.rpc.respondError(session, id, 'too_large', `request of ${size} bytes is over the limit of ${conn.maxMessageBytes}`);
   } else {
-    conn.fatal(errorFor('frame_too_large', `message of ${size} bytes is over the limit`), { send: 'frame_too_large' });
+    conn.fatal(conn.errorFor('frame_too_large', `message of ${size} bytes is over the limit`), { send: 'frame_too_large' });
   }
 }
 
@@ -82,7 +81,7 @@ async function onIpc(conn, session, { topic, payload }) {
     case TOPICS.pairingRevoked:
       conn.deliverEvent(topic, payload);
       // The desktop closes the connection next; waiting for the user avoids re-prompting at once.
-      conn.fatal(errorFor('pairing_revoked'), { terminal: true });
+      conn.fatal(conn.errorFor('pairing_revoked'), { terminal: true });
       return;
     default:
       if (isReservedTopic(topic)) {

@@ -3,7 +3,6 @@
 // code, the desktop user's verdict, pinning the desktop key, and session.ready.
 
 import { constantTimeEqual, fromBase64, toBase64 } from './bytes.js';
-import { errorFor } from './errors.js';
 import { PAIRING_NONCE_LENGTH, TOPICS } from './protocol.js';
 import { formatPairingCode, pairingCode, pairingCommitment } from './wire.js';
 
@@ -58,7 +57,7 @@ export async function onPairingReveal(conn, session, payload) {
   const expected = await pairingCommitment(desktopNonce);
   if (!conn.isCurrent(session)) return;
   if (!constantTimeEqual(expected, pairing.commitment)) {
-    conn.fatal(errorFor('pairing_failed', 'pairing commitment does not match the revealed nonce'), { send: 'pairing_rejected', terminal: true });
+    conn.fatal(conn.errorFor('pairing_failed', 'pairing commitment does not match the revealed nonce'), { send: 'pairing_rejected', terminal: true });
     return;
   }
   const code = await pairingCode(/** @type {Uint8Array} */ (session.handshakeHash), pairing.extensionNonce, desktopNonce);
@@ -87,7 +86,7 @@ export async function onPairingComplete(conn, session, payload) {
     conn.pairingApproved = true;
     conn.emitState();
   } else if (payload?.approved === false) {
-    conn.fatal(errorFor('pairing_rejected', 'the desktop user did not approve'), { terminal: true });
+    conn.fatal(conn.errorFor('pairing_rejected', 'the desktop user did not approve'), { terminal: true });
   } else {
     conn.protocolViolation('pairing.complete needs approved true or false');
   }

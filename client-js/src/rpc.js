@@ -2,7 +2,7 @@
 // RPC in both directions (docs/PROTOCOL.md section 6): calls to the desktop with deadlines,
 // AbortSignal and rpc.cancel; requests from the desktop answered by registered handlers.
 
-import { BridgekeeperError, RpcError, errorFor } from './errors.js';
+import { BridgekeeperError, RpcError } from './errors.js';
 import { DISCOVER_METHOD, RPC_ERROR_CODES, TOPICS } from './protocol.js';
 import { isPlainObject } from './wire.js';
 
@@ -24,7 +24,8 @@ import { isPlainObject } from './wire.js';
  * @property {ReturnType<typeof setTimeout> | undefined} timer
  */
 
-const HOST_MISSING_CODES = new Set(['host_not_found', 'host_forbidden']);
+// While the host is missing or broken, waiting cannot help: calls fail at once.
+const HOST_MISSING_CODES = new Set(['host_not_found', 'host_forbidden', 'host_broken']);
 
 /**
  * Finds the id of an over-limit rpc.request from its first piece, so it can be answered with
@@ -75,7 +76,7 @@ export class Rpc {
       /** @type {PendingCall} */
       const call = { id: String(++this.#nextId), method, params, resolve, reject, session: null, signal, onAbort: null, timer: undefined };
       call.timer = setTimeout(() => this.#finish(call, {
-        error: new RpcError(RPC_ERROR_CODES.timeout, 'The desktop app did not answer in time.', { local: true }),
+        error: new RpcError(RPC_ERROR_CODES.timeout, this.#conn.messages.text('timeout'), { local: true }),
         cancel: true,
       }), timeoutMs);
       if (signal) {
@@ -117,7 +118,7 @@ export class Rpc {
     call.session = session;
     this.#conn.sendIpc(session, TOPICS.rpcRequest, { id: call.id, method: call.method, params: call.params })
       .catch((error) => this.#finish(call, {
-        error: error instanceof BridgekeeperError || error instanceof TypeError ? error : errorFor('disconnected', error.message),
+        error: error instanceof BridgekeeperError || error instanceof TypeError ? error : this.#conn.errorFor('disconnected', error.message),
       }));
   }
 
@@ -174,8 +175,8 @@ export class Rpc {
   /** The error a new call should fail with right away, or null if it may wait. */
   #fastFailure() {
     const conn = this.#conn;
-    if (!conn.started) return errorFor('not_ready', 'the client is not started');
-    if (conn.state === 'stopped' || conn.state === 'desktop_unavailable' || conn.state === 'failed') return conn.error ?? errorFor('not_ready');
+    if (!conn.started) return this.#conn.errorFor('not_ready', 'the client is not started');
+    if (conn.state === 'stopped' || conn.state === 'desktop_unavailable' || conn.state === 'failed') return conn.error ?? this.#conn.errorFor('not_ready');
     if (conn.state === 'reconnecting' && HOST_MISSING_CODES.has(conn.error?.code ?? '')) return conn.error;
     return null;
   }
@@ -194,10 +195,10 @@ export class Rpc {
     if (payload.error !== undefined) {
       const { code, message, data } = isPlainObject(payload.error) ? payload.error : {};
       if (!Number.isInteger(code)) {
-        this.#finish(call, { error: new RpcError(RPC_ERROR_CODES.internal_error, 'The desktop app sent a malformed error.') });
+        this.#finish(call, { error: new RpcError(RPC_ERROR_CODES.internal_error, this.#conn.messages.text('rpc_malformed_error')) });
         return;
       }
-      const text = typeof message === 'string' && message ? message : `The desktop app refused the request (${code}).`;
+      const text = typeof message === 'string' && message ? message : this.#conn.messages.text('rpc_refused', { rpcCode: code });
       this.#finish(call, { error: new RpcError(code, text, { data }) });
     } else {
       this.#finish(call, { result: payload.result === undefined ? null : payload.result });

@@ -3,24 +3,31 @@
 // handing envelopes on one at a time, in arrival order (the Noise nonces and the protocol
 // steps depend on that order). It knows nothing of the protocol above the envelope.
 
-import { errorFor } from './errors.js';
-
 /** @typedef {import('./types.js').Port} Port */
 
 /**
- * The browser's reason for a closed native port, as one of the client's error codes.
+ * Why a native port closed, as one of the client's error codes, from the browser's reason
+ * and whether the host had written anything:
+ *   host_not_found  the browser found no native messaging host of that name (not installed)
+ *   host_forbidden  the host is installed but its manifest does not list this extension
+ *   host_broken     the host process started (or failed to) and exited before its first frame
+ *   disconnected    the host went away after talking to us
  * @param {string | undefined} reason
+ * @param {boolean} heard whether any frame arrived on the port
+ * @returns {'host_not_found' | 'host_forbidden' | 'host_broken' | 'disconnected'}
  */
-export function disconnectError(reason) {
-  if (reason && /not found|no such native application|not registered/i.test(reason)) return errorFor('host_not_found', reason);
-  if (reason && /forbidden|does not have permission/i.test(reason)) return errorFor('host_forbidden', reason);
-  return errorFor('disconnected', reason || 'port closed');
+export function closeCode(reason, heard) {
+  if (reason && /not found|no such native application|not registered/i.test(reason)) return 'host_not_found';
+  if (reason && /forbidden|does not have permission/i.test(reason)) return 'host_forbidden';
+  return heard ? 'disconnected' : 'host_broken';
 }
 
 /**
  * @typedef {object} TransportHooks
  * @property {(port: Port, envelope: unknown) => Promise<void> | void} onEnvelope an envelope arrived on the current port
- * @property {(port: Port, reason: string | undefined) => void} onClosed the current port closed (not by us)
+ * @property {(port: Port, reason: string | undefined, heard: boolean) => void} onClosed the current port
+ *   closed (not by us); `heard` says whether any frame had arrived on it
+ * @property {(code: string, detail?: string) => Error} error makes the error a failed post throws
  * @property {(port: Port, error: unknown) => void} onUnexpected handling an envelope threw
  * @property {(level: string, message: string) => void} log
  */
@@ -32,6 +39,8 @@ export class Transport {
   #hooks;
   /** Everything that arrives is handled in this one queue. @type {Promise<void>} */
   #inbox = Promise.resolve();
+  /** Ports on which at least one frame arrived. @type {WeakSet<Port>} */
+  #heard = new WeakSet();
 
   /**
    * @param {() => Port} connect
@@ -65,6 +74,7 @@ export class Transport {
    * @param {unknown} envelope
    */
   #enqueue(port, envelope) {
+    this.#heard.add(port);
     this.#inbox = this.#inbox
       .then(() => (port === this.port ? this.#hooks.onEnvelope(port, envelope) : undefined))
       .catch((error) => {
@@ -81,7 +91,7 @@ export class Transport {
   closed(port, reason) {
     if (port !== this.port) return;
     this.port = null;
-    this.#hooks.onClosed(port, reason);
+    this.#hooks.onClosed(port, reason, this.#heard.has(port));
   }
 
   /**
@@ -99,7 +109,7 @@ export class Transport {
       this.#inbox = this.#inbox
         .then(() => this.closed(port, message))
         .catch((failure) => this.#hooks.log('warn', `disconnect handling failed: ${failure?.message}`));
-      throw errorFor('disconnected', message);
+      throw this.#hooks.error('disconnected', message);
     }
   }
 

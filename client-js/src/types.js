@@ -14,6 +14,31 @@
  */
 
 /**
+ * Options of `new BridgekeeperClient(options)`. Inside an extension every option may be left
+ * out; outside one (tests, other runtimes) connect, callerId, name, version and keyStore are
+ * needed.
+ * @typedef {object} ClientOptions
+ * @property {() => Port} [connect] port factory; by default runtime.connectNative(hostName)
+ * @property {string} [hostName] native messaging host name, "dev.bridgekeeper.host" by default
+ * @property {string} [callerId] this extension's caller id (Noise prologue); detected by default
+ * @property {string} [name] extension name sent in the handshake; the manifest's by default
+ * @property {string} [version] extension version sent in the handshake; the manifest's by default
+ * @property {KeyStore} [keyStore] where the long-term key and the pin live; IndexedDbKeyStore by default
+ * @property {string} [productName] the desktop product's display name in texts; "the desktop app" by default
+ * @property {string | null} [productCommand] its command-line name, e.g. for "run `<command> doctor`"
+ * @property {import('./messages.js').Messages} [messages] replaces any user-facing text, by key
+ * @property {number} [handshakeTimeoutMs] deadline for handshake steps 1-3 (10,000)
+ * @property {number} [setupTimeoutMs] deadline from step 3 to session.ready (150,000; covers the 120 s pairing approval)
+ * @property {number} [callTimeoutMs] default call() deadline (30,000)
+ * @property {number} [maxMessageBytes] largest IPC message accepted or sent (64 MiB)
+ * @property {number} [reconnectBaseMs] first reconnect delay, doubled per failure (500)
+ * @property {number} [reconnectMaxMs] reconnect delay cap (30,000)
+ * @property {(length: number) => Uint8Array} [random] random bytes (pairing nonce); for deterministic tests
+ * @property {() => Promise<KeyPair>} [ephemeralFactory] Noise ephemeral key pairs; for deterministic tests
+ * @property {(level: string, message: string) => void} [log] 'info' or 'warn'; diagnostics; never given keys, codes or payloads
+ */
+
+/**
  * An X25519 key pair as the Noise code uses it: the private key may be non-extractable.
  * @typedef {object} KeyPair
  * @property {CryptoKey} privateKey
@@ -129,6 +154,51 @@
  */
 
 /**
+ * What `ipc.discover` answers (section 6).
+ * @typedef {object} DiscoverResult
+ * @property {number} protocol
+ * @property {DesktopInfo} [desktop]
+ * @property {Record<string, string>} channels channel name -> semantic version
+ */
+
+/**
+ * A channel's methods: method name -> its params and result types.
+ * @typedef {Record<string, { params: any, result: any }>} ChannelMethods
+ */
+
+/**
+ * A typed channel: one function per method, `(params?, { signal?, timeoutMs? }) => Promise<result>`,
+ * plus the channel's name and the version the caller asked for.
+ * @template {ChannelMethods} T
+ * @typedef {{ readonly name: string, readonly version: string }
+ *   & { readonly [K in keyof T]: (params?: T[K]['params'], options?: CallOptions) => Promise<T[K]['result']> }} ChannelProxy
+ */
+
+/**
+ * @typedef {'available' | 'desktop_locked' | 'setup_needed' | 'hardware_unavailable' | 'platform_unsupported' | 'not_enabled'} BiometricStatus
+ */
+
+/**
+ * The `biometric` channel, version 1.0.0 (section 6).
+ * @typedef {{
+ *   status: { params: { user?: string }, result: { status: BiometricStatus, method: 'polkit' | 'windows-hello' | 'touch-id' | 'none', detail?: string } },
+ *   authenticate: { params: { reason: string }, result: { verified: true } },
+ *   unlock: { params: { user?: string, reason?: string }, result: { user: string, key: string } },
+ * }} BiometricChannel
+ */
+
+/**
+ * Channels whose methods this package knows; channel(name) is typed by this map.
+ * @typedef {{ biometric: BiometricChannel }} KnownChannels
+ */
+
+/**
+ * The proxy type channel(name) returns.
+ * @template {string} N
+ * @typedef {ChannelProxy<N extends keyof KnownChannels ? KnownChannels[N] : ChannelMethods>} ChannelFor
+ */
+
+/**
  * A validated envelope (section 2).
  * @typedef {{ type: 'status', state: 'connected' | 'desktop_unavailable', detail?: string, desktop?: Record<string, unknown> }
  *   | { type: 'handshake', step: 1 | 2 | 3, data: string }
@@ -162,22 +232,8 @@
  */
 
 /**
- * Options of BridgekeeperClient that the connection uses, with defaults applied.
- * @typedef {object} ConnectionOptions
- * @property {() => Port} connect
- * @property {string} callerId
- * @property {string} name
- * @property {string} version
- * @property {KeyStore} keyStore
- * @property {number} [handshakeTimeoutMs]
- * @property {number} [setupTimeoutMs]
- * @property {number} [callTimeoutMs]
- * @property {number} [maxMessageBytes]
- * @property {number} [reconnectBaseMs]
- * @property {number} [reconnectMaxMs]
- * @property {(length: number) => Uint8Array} [random]
- * @property {() => Promise<KeyPair>} [ephemeralFactory]
- * @property {(level: string, message: string) => void} [log]
+ * Options of BridgekeeperClient that the connection uses, with the browser defaults resolved.
+ * @typedef {ClientOptions & { connect: () => Port, callerId: string, name: string, version: string, keyStore: KeyStore }} ConnectionOptions
  */
 
 export {};

@@ -35,6 +35,8 @@ export class DesktopSimulator {
   pairings = new Map();
   /** method -> async (params, { signal, connection }) => result; throw { code, message } for an RPC error */
   handlers = new Map();
+  /** What the built-in ipc.discover reports (a handler for 'ipc.discover' replaces it). */
+  channels = { ipc: '1.0.0', biometric: '1.0.0' };
   /** Decides a pairing: async ({ code, name, callerId }) => boolean. */
   decide = async () => true;
   /** Injection points for deterministic runs. */
@@ -280,7 +282,10 @@ class DesktopConnection {
     if (this.phase !== 'ready' && method !== 'ipc.discover') {
       return this.sendIpc('rpc.response', { id, error: { code: -32000, message: 'not paired' } });
     }
-    const handler = this.#desktop.handlers.get(method);
+    const builtIn = method === 'ipc.discover'
+      ? async () => ({ protocol: 1, desktop: { name: this.#desktop.name, version: this.#desktop.version }, channels: { ...this.#desktop.channels } })
+      : undefined;
+    const handler = this.#desktop.handlers.get(method) ?? builtIn;
     if (!handler) return this.sendIpc('rpc.response', { id, error: { code: -32601, message: `no method ${method}` } });
     const entry = { controller: new AbortController() };
     this.#serving.set(id, entry);
