@@ -26,4 +26,17 @@ export { fromBase64, toBase64, wipe } from './bytes.js';
 /** @typedef {import('./types.js').Port} Port */
 /** @typedef {import('./types.js').KeyPair} KeyPair */
 /** @typedef {import('./types.js').KeyStore} KeyStore */
-/** @typedef {import('./types.js').ConnectionOptions} ClientOptions */
+/** @typedef {import('./types.js').ClientOptions} ClientOptions */
+/** @typedef {import('./types.js').DiscoverResult} DiscoverResult */
+/** @typedef {import('./types.js').ChannelMethods} ChannelMethods */
+/** @typedef {import('./types.js').BiometricChannel} BiometricChannel */
+/** @typedef {import('./types.js').BiometricStatus} BiometricStatus */
+/** @typedef {import('./types.js').KnownChannels} KnownChannels */
+/**
+ * @template {ChannelMethods} T
+ * @typedef {import('./types.js').ChannelProxy<T>} ChannelProxy
+ */
+/** @typedef {import('./messages.js').Messages} Messages */
+/** @typedef {import('./messages.js').MessageText} MessageText */
+/** @typedef {import('./messages.js').MessageContext} MessageContext */
+/** @typedef {import('./messages.js').MessageKey} MessageKey */
