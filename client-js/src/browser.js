@@ -31,7 +31,7 @@ export function browserFamily(api = extensionApi()) {
 }
 
 /**
- * The caller id the host will report (PROTOCOL.md section 2), which goes into the Noise
+ * The caller id the host will report (docs/PROTOCOL.md section 2), which goes into the Noise
  * prologue: Chromium "chrome-extension://<id>/", Firefox "moz-extension:<add-on id>".
  * @param {ExtensionApi} [api]
  * @returns {string}

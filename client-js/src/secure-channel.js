@@ -1,5 +1,5 @@
 // @ts-check
-// The secure-message layer (PROTOCOL.md section 4): one IPC message is cut into pieces of at
+// The secure-message layer (docs/PROTOCOL.md section 4): one IPC message is cut into pieces of at
 // most 65,519 plaintext bytes, each sealed as one Noise transport message in a `secure`
 // envelope; every piece but the last carries `more: true`. The receiver decrypts in order and
 // reassembles up to a size limit.

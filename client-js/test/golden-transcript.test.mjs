@@ -10,7 +10,7 @@
 //   the key order of an envelope is not something either side controls or the protocol defines.
 // - The Noise bytes inside (`data` of handshake and secure envelopes) must be identical. They are
 //   deterministic given the keys, the nonce counter and the plaintext.
-// - Each secure frame's plaintext is first compared as JSON (what PROTOCOL.md defines: topic and
+// - Each secure frame's plaintext is first compared as JSON (what docs/PROTOCOL.md defines: topic and
 //   payload), then as bytes. Today the two encoders agree byte for byte: both write compact JSON
 //   with keys in the order {topic, payload} and {id, method, params}, and both number RPC ids
 //   "1", "2", ... per connection. Identical plaintext under the same key and nonce must give
@@ -35,7 +35,7 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * The transcript's frames grouped into messages: consecutive secure frames from one side, up to
- * the one without `more`, form one IPC message (PROTOCOL.md section 4).
+ * the one without `more`, form one IPC message (docs/PROTOCOL.md section 4).
  */
 function messagesOf(frames) {
   const open = { extension: null, desktop: null };

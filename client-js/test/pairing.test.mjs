@@ -1,4 +1,4 @@
-// Pairing commitment and code (PROTOCOL.md section 5), checked against node:crypto.
+// Pairing commitment and code (docs/PROTOCOL.md section 5), checked against node:crypto.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

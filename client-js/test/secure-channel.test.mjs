@@ -1,4 +1,4 @@
-// Fragmentation and reassembly of secure messages (PROTOCOL.md section 4).
+// Fragmentation and reassembly of secure messages (docs/PROTOCOL.md section 4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CipherState, NoiseDecryptError } from '../src/noise.js';

@@ -1,4 +1,4 @@
-// A minimal desktop (plus host relay) that speaks PROTOCOL.md as the responder, for driving
+// A minimal desktop (plus host relay) that speaks docs/PROTOCOL.md as the responder, for driving
 // BridgekeeperClient over FakePort: status messages, Noise XX, pairing with commitment,
 // session.ready, RPC both ways, events. It reuses only the Noise objects from src/ (checked
 // against the published vectors); framing, fragmentation, pairing hashes and the code are
