@@ -24,6 +24,8 @@ import { isPlainObject } from './wire.js';
  * @property {ReturnType<typeof setTimeout> | undefined} timer
  */
 
+const REQUEST_TOPIC = new RegExp(`"topic"\\s*:\\s*"${TOPICS.rpcRequest.replaceAll('.', '\\.')}"`);
+
 // While the host is missing or broken, waiting cannot help: calls fail at once.
 const HOST_MISSING_CODES = new Set(['host_not_found', 'host_forbidden', 'host_broken']);
 
@@ -36,7 +38,7 @@ const HOST_MISSING_CODES = new Set(['host_not_found', 'host_forbidden', 'host_br
  */
 export function sniffRequestId(head) {
   const text = new TextDecoder().decode(head);
-  if (!/"topic"\s*:\s*"rpc\.request"/.test(text)) return null;
+  if (!REQUEST_TOPIC.test(text)) return null;
   const match = /"id"\s*:\s*"((?:[^"\\]|\\.){1,256})"/.exec(text);
   if (!match) return null;
   try {
