@@ -7,7 +7,7 @@ cd "$REPO_DIR"
 
 OUT_DIR=${BENCH_OUT:-$BENCH_DIR/target}   # build products and scratch (git-ignored)
 BIN="$OUT_DIR/bin"
-FAT_JAR="$REPO_DIR/host/target/bridgekeeper.jar"
+FAT_JAR="$REPO_DIR/cli/target/bridgekeeper.jar"
 THIN_JAR="$REPO_DIR/host/target/bridgekeeper-host.jar"
 CALLER="chrome-extension://ehcmijlhbioomifbjmghlpklegfgldmf/"
 FLAGS_FILE="$REPO_DIR/installer/host-jvm-flags"
@@ -24,7 +24,7 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 # Builds the jar(s) unless BENCH_NO_BUILD=1 (smoke and run-all build once).
 build_jars() {
   if [ "${BENCH_NO_BUILD:-0}" = 1 ] && [ -f "$FAT_JAR" ]; then return 0; fi
-  log "building host/target/bridgekeeper.jar (mvn package -DskipTests)"
+  log "building cli/target/bridgekeeper.jar (mvn package -DskipTests)"
   (cd "$REPO_DIR" && mvn -B -q -o package -DskipTests 2>&1 || mvn -B -q package -DskipTests) >&2
 }
 

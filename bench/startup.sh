@@ -23,14 +23,8 @@ trap stop_echo_agent EXIT
 
 # --- artifacts ---------------------------------------------------------------------------------
 
-# The host-only jar: the classes the host loads and nothing else (no BouncyCastle/Jackson/JNA).
-if [ ! -f "$THIN_JAR" ]; then
-  THIN_JAR="$W/bridgekeeper-host.jar"
-  c="$REPO_DIR/host/target/classes"
-  "$JAVA17_HOME/bin/jar" --create --file "$THIN_JAR" --main-class dev.bridgekeeper.cli.Main \
-    -C "$c" dev/bridgekeeper/host -C "$c" dev/bridgekeeper/framing -C "$c" dev/bridgekeeper/transport \
-    -C "$c" dev/bridgekeeper/Version.class -C "$c" dev/bridgekeeper/cli/Main.class
-fi
+# The host-only jar (host and protocol classes; built by `mvn package` in host/target).
+[ -f "$THIN_JAR" ] || { echo "missing $THIN_JAR: run mvn -B -q package -DskipTests" >&2; exit 1; }
 
 mapfile -t TUNED < <(launcher_flags)          # the launcher's flags without the archive lines
 mapfile -t TUNED_CDS_ARGS < <(launcher_flags ARCHIVE_PLACEHOLDER)

@@ -19,6 +19,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib/private-polkit.sh
 . "$(dirname "$0")/lib/private-polkit.sh"
+# shellcheck source=scripts/lib/desktop-app-display.sh
+. "$(dirname "$0")/lib/desktop-app-display.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MVN=${MVN:-mvn}
@@ -38,6 +40,7 @@ fail_early() {
 WORK=
 DBUS_PID=
 POLKITD_PID=
+XVFB_PID=
 RUNNER_PID=
 INSTALLED_ACTION=
 INSTALLED_RULES=
@@ -56,7 +59,7 @@ cleanup() {
             kill -KILL "$pid" 2>/dev/null || true
         done
     fi
-    for pid in $POLKITD_PID $DBUS_PID; do
+    for pid in $POLKITD_PID $DBUS_PID $XVFB_PID; do
         kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
     done
     [ -n "$INSTALLED_RULES" ] && rm -f "$RULES_FILE"
@@ -67,22 +70,32 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The system-wide tests (this one, e2e.sh, polkit-it.sh) install the same polkit action, rules and
+# test users and stop what those users run: two checkouts testing at once take turns.
+if [ "$(id -u)" -eq 0 ]; then
+    exec 9>/run/lock/bridgekeeper-system-tests.lock
+    flock -w 1800 9 || fail_early "another run of the system-wide tests held the lock for 30 minutes"
+fi
+
 # ---- 1. setup and build --------------------------------------------------------------------------
 bash "$ROOT/e2e/setup.sh" || fail_early "setup: e2e/setup.sh failed (see above)"
 
-JAR=$ROOT/host/target/bridgekeeper.jar
+JAR=$ROOT/cli/target/bridgekeeper.jar
+HOST_JAR=$ROOT/host/target/bridgekeeper-host.jar
 stale=
-if [ ! -f "$JAR" ]; then
+if [ ! -f "$JAR" ] || [ ! -f "$HOST_JAR" ]; then
     stale=missing
-elif [ -n "$(find "$ROOT/host/src/main" "$ROOT/pom.xml" "$ROOT/host/pom.xml" -newer "$JAR" -print -quit)" ]; then
+elif [ -n "$(find "$ROOT"/*/src/main "$ROOT"/pom.xml "$ROOT"/*/pom.xml -newer "$JAR" -print -quit)" ]; then
     stale=outdated
 fi
 if [ -n "$stale" ]; then
-    log "building host/target/bridgekeeper.jar ($stale)"
-    "$MVN" -B -o -q -f "$ROOT/pom.xml" package -DskipTests >"$ROOT/e2e/.build.log" 2>&1 \
+    log "building cli/target/bridgekeeper.jar ($stale)"
+    "$MVN" -B -q -f "$ROOT/pom.xml" package -DskipTests >"$ROOT/e2e/.build.log" 2>&1 \
         || { tail -n 40 "$ROOT/e2e/.build.log" >&2; fail_early "build: mvn package failed"; }
 fi
-(cd "$ROOT/extension-sample" && npm run --silent build >/dev/null) || fail_early "build: extension-sample npm run build failed"
+# The sample takes the client from its package (file:../client-js), as a third party would.
+(cd "$ROOT/extension-sample" && { [ -d node_modules/@bridgekeeper/client ] || npm ci --no-audit --no-fund --loglevel=error; } \
+    && npm run --silent build >/dev/null) || fail_early "build: extension-sample npm run build failed"
 
 # ---- 2. work folder with what the run needs ------------------------------------------------------
 # /var/tmp, not /tmp: the test user must be able to reach it, and some machines make /tmp 0700.
@@ -90,12 +103,22 @@ WORK=$(mktemp -d -p /var/tmp bridgekeeper-e2e.XXXXXX)
 chmod 0711 "$WORK"
 # A copy of the pieces the run uses, so the test user needs no access to the checkout.
 STAGE=$WORK/repo
-mkdir -p "$STAGE/host/target" "$STAGE/extension-sample" "$STAGE/work"
+mkdir -p "$STAGE/cli/target" "$STAGE/host/target" "$STAGE/extension-sample" "$STAGE/work"
 cp -a "$ROOT/e2e" "$ROOT/installer" "$ROOT/manifests" "$STAGE/"
 [ -d "$ROOT/polkit" ] && cp -a "$ROOT/polkit" "$STAGE/"
 rm -rf "$STAGE/e2e/artifacts"
 cp -a "$ROOT/extension-sample/dist" "$STAGE/extension-sample/"
-cp "$JAR" "$STAGE/host/target/"
+cp "$JAR" "$STAGE/cli/target/"
+cp "$HOST_JAR" "$STAGE/host/target/"
+
+# ---- 2b. the sample Swing app (examples/desktop-app) and a private X server for its dialog --------
+# BK_E2E_DESKTOP_APP=0 leaves these scenarios out.
+APP_ENV=()
+if [ "${BK_E2E_DESKTOP_APP:-1}" = 1 ]; then
+    start_desktop_app_display || fail_early "setup: $DESKTOP_APP_ERROR"
+    APP_ENV=(BK_E2E_DESKTOP_APP="$DESKTOP_APP_JAR" BK_E2E_DISPLAY="$DESKTOP_APP_DISPLAY")
+    log "sample app on X display $DESKTOP_APP_DISPLAY (Xvfb pid $XVFB_PID)"
+fi
 
 RUN_AS=()
 AUTHENTICATOR=none
@@ -135,6 +158,7 @@ RUN_ENV=(PATH="$PATH" USER="$RUN_USER" LOGNAME="$RUN_USER" HOME="$STAGE/work" TM
     BK_E2E_WORK="$STAGE/work" BK_E2E_AUTHENTICATOR="$AUTHENTICATOR" BK_E2E_ONLY="${BK_E2E_ONLY:-}")
 [ -n "${JAVA_HOME:-}" ] && RUN_ENV+=(JAVA_HOME="$JAVA_HOME")
 [ -n "${DBUS_SYSTEM_BUS_ADDRESS:-}" ] && RUN_ENV+=(DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS")
+RUN_ENV+=("${APP_ENV[@]}")
 set +e
 "${RUN_AS[@]}" env -i "${RUN_ENV[@]}" node "$STAGE/e2e/run.mjs" &
 RUNNER_PID=$!

@@ -10,10 +10,10 @@
 #                                that reaches every edge the corpus reaches (libFuzzer -merge)
 #
 # Each target runs in its own JVM (Jazzer fuzzes one @FuzzTest per run). A finding fails that
-# target, and Jazzer saves the input under host/src/test/resources/dev/bridgekeeper/fuzz/
+# target, and Jazzer saves the input under tests/src/test/resources/dev/bridgekeeper/fuzz/
 # <Class>Inputs/<method>/crash-*, where every later `mvn test` replays it. The corpus the fuzzer
-# grows is kept in host/.cifuzz-corpus/ (ignored by git) so later runs start where this one ended.
-# Logs: host/target/fuzz/<target>.log. Exit status: non-zero if any target found something.
+# grows is kept in tests/.cifuzz-corpus/ (ignored by git) so later runs start where this one ended.
+# Logs: tests/target/fuzz/<target>.log. Exit status: non-zero if any target found something.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,27 +33,30 @@ targets=(
     "RpcRequestFuzzTest#everyRequestGetsOneCleanAnswer"
 )
 
+# The fuzz targets live in the tests module, which resolves the other modules from the local
+# repository when run alone: install them first.
+mvn -B -ntp -q install -DskipTests
 mvn -B -ntp -q test-compile
-mkdir -p host/target/fuzz
+mkdir -p tests/target/fuzz
 
 if [ "$mode" = seeds ]; then
-    mvn -B -ntp -q -pl host dependency:build-classpath -Dmdep.includeScope=test \
+    mvn -B -ntp -q -pl tests dependency:build-classpath -Dmdep.includeScope=test \
         -Dmdep.outputFile=target/fuzz/classpath.txt
-    cp="host/target/test-classes:host/target/classes:$(cat host/target/fuzz/classpath.txt)"
+    cp="tests/target/test-classes:tests/target/classes:$(cat tests/target/fuzz/classpath.txt)"
     for target in "${targets[@]}"; do
         if [ -n "$filter" ] && [[ "$target" != *"$filter"* ]]; then
             continue
         fi
         class=${target%%#*}
         method=${target##*#}
-        inputs="host/src/test/resources/dev/bridgekeeper/fuzz/${class}Inputs/$method"
-        corpus="host/.cifuzz-corpus/dev.bridgekeeper.fuzz.$class/$method"
+        inputs="tests/src/test/resources/dev/bridgekeeper/fuzz/${class}Inputs/$method"
+        corpus="tests/.cifuzz-corpus/dev.bridgekeeper.fuzz.$class/$method"
         merged=$(mktemp -d)
         mkdir -p "$inputs" "$corpus"
         # Edges only (no hit counts), so the set stays small; saved findings (crash-*) are kept as they are.
         java -Dorg.slf4j.simpleLogger.defaultLogLevel=off -cp "$cp" com.code_intelligence.jazzer.Jazzer \
             --target_class="dev.bridgekeeper.fuzz.$class" --target_method="$method" \
-            -merge=1 -use_counters=0 "$merged" "$inputs" "$corpus" >"host/target/fuzz/$class.merge.log" 2>&1
+            -merge=1 -use_counters=0 "$merged" "$inputs" "$corpus" >"tests/target/fuzz/$class.merge.log" 2>&1
         rm -f "$inputs"/seed-*
         for f in "$merged"/*; do
             [ -e "$f" ] || continue
@@ -70,12 +73,12 @@ for target in "${targets[@]}"; do
     if [ -n "$filter" ] && [[ "$target" != *"$filter"* ]]; then
         continue
     fi
-    log="host/target/fuzz/${target%%#*}.log"
+    log="tests/target/fuzz/${target%%#*}.log"
     printf '==== fuzzing %s for %ss\n' "$target" "$seconds"
     # Logging off: the sessions under test log every refused input, which would slow fuzzing down.
     # The suite's 120 s test timeout is off: JAZZER_MAX_DURATION bounds the run.
     if JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${seconds}s" \
-        mvn -B -ntp -pl host surefire:test -Dtest="dev.bridgekeeper.fuzz.$target" \
+        mvn -B -ntp -pl tests surefire:test -Dtest="dev.bridgekeeper.fuzz.$target" \
             -Dsurefire.failIfNoSpecifiedTests=false -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
             -Djunit.jupiter.execution.timeout.mode=disabled \
             >"$log" 2>&1; then

@@ -34,21 +34,55 @@ if [ "$(id -u)" = 0 ] && ! ls /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.
     apt-get update -qq && apt-get install -y -qq libfaketime >/dev/null || echo "libfaketime not installed; the clock-jump test will skip"
 fi
 
-step "Java suite (mvn verify) on $(java -version 2>&1 | head -1)"
-mvn -B -ntp verify
+step "The repository is self-contained: no file points outside it"
+# Users clone this repository alone: the protocol, design and vectors it relies on live in it.
+outside=$(git ls-files -z | xargs -0 grep -IlE "\.\./(shared)/|/work/(shared)" -- 2>/dev/null || true)
+if [ -n "$outside" ]; then
+    echo "these files point at a folder outside the repository:" >&2
+    echo "$outside" >&2
+    exit 1
+fi
+record "self-contained: passed"
+
+step "docs/PROTOCOL.md's limits table agrees with the vocabulary file"
+need_node
+node scripts/check-vocabulary-doc.mjs
+record "protocol vocabulary: passed"
+
+step "Java suite (mvn install: every module's tests, the packaged-jar tests, sources and javadoc) on $(java -version 2>&1 | head -1)"
+mvn -B -ntp install
 record "java (default JDK): passed"
+
+step "An application outside the build embeds the agent (class path and module path)"
+bash examples/consumer/run.sh
+record "consumer: passed"
 
 if [ -n "${BK_QUICK:-}" ]; then
     printf '\n%s\n' "${results[@]}"
     exit 0
 fi
 
+step "Desktop: the sample Swing app's real windows (Xvfb), pairing notifications on a private session bus"
+if [ "$(id -u)" = 0 ]; then
+    missing=()
+    command -v Xvfb >/dev/null || missing+=(xvfb)
+    command -v dbus-daemon >/dev/null || missing+=(dbus-daemon)
+    /usr/bin/python3 -c 'import dbus, gi' 2>/dev/null || missing+=(python3-dbus python3-gi)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+fi
+bash examples/desktop-app/run-tests.sh
+mvn -B -ntp -q -pl cli surefire:test -Dtest=FreedesktopNotifierTest -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dbridgekeeper.requireDbus=true
+record "desktop app and notifications: passed"
+
 if jdk=$(newest_jdk); then
     step "Java suite on $jdk"
     JAVA_HOME="$jdk" mvn -B -ntp verify
     record "java ($jdk): passed"
-    # Rebuild on the default JDK so the jar the later steps use runs on every supported JDK.
-    mvn -B -ntp -q package -DskipTests
+    # Rebuild on the default JDK so the jars the later steps use run on every supported JDK.
+    mvn -B -ntp -q install -DskipTests
 else
     record "java (newest JDK): skipped, no Temurin 25+ under /usr/lib/jvm"
 fi
@@ -71,6 +105,15 @@ if [ "$(id -u)" = 0 ]; then
 else
     echo "skipped: starting a system bus and polkitd needs root"
     record "polkit: skipped (not root)"
+fi
+
+step "Real Secret Service (gnome-keyring on a private session bus, a non-root user)"
+if [ "$(id -u)" = 0 ]; then
+    bash scripts/keyring-it.sh
+    record "keyring: passed"
+else
+    echo "skipped: creating the test user and running its keyring needs root"
+    record "keyring: skipped (not root)"
 fi
 
 step "End to end in real browsers (Chromium, Firefox ESR) with the real host, agent and polkit"

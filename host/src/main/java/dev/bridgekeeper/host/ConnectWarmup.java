@@ -1,6 +1,6 @@
 package dev.bridgekeeper.host;
 
-import dev.bridgekeeper.transport.PeerCredentials;
+import dev.bridgekeeper.protocol.local.PeerCredentials;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;

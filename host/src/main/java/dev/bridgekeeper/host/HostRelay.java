@@ -1,11 +1,11 @@
 package dev.bridgekeeper.host;
 
-import dev.bridgekeeper.framing.FrameException;
-import dev.bridgekeeper.framing.FrameReader;
-import dev.bridgekeeper.framing.FrameWriter;
-import dev.bridgekeeper.framing.Frames;
-import dev.bridgekeeper.transport.ChannelStreams;
-import dev.bridgekeeper.transport.PeerCredentials;
+import dev.bridgekeeper.protocol.framing.FrameException;
+import dev.bridgekeeper.protocol.framing.FrameReader;
+import dev.bridgekeeper.protocol.framing.FrameWriter;
+import dev.bridgekeeper.protocol.framing.Frames;
+import dev.bridgekeeper.protocol.local.ChannelStreams;
+import dev.bridgekeeper.protocol.local.PeerCredentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

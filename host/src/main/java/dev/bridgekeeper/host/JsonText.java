@@ -1,6 +1,6 @@
 package dev.bridgekeeper.host;
 
-import dev.bridgekeeper.Version;
+import dev.bridgekeeper.protocol.Version;
 
 /**
  * The two JSON objects the host writes itself, built by hand: the host must not load a JSON

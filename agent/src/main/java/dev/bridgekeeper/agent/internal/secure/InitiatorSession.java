@@ -1,0 +1,149 @@
+package dev.bridgekeeper.agent.internal.secure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bridgekeeper.agent.internal.ipc.CryptoProvider;
+import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
+import dev.bridgekeeper.agent.internal.ipc.PeerIdentity;
+import dev.bridgekeeper.agent.internal.ipc.SessionRepository;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The extension's side of one connection (the Java twin of the sample extension's client): starts
+ * the XX handshake, checks the desktop's key against the one pinned at pairing, and takes part in
+ * first-contact pairing, verifying the desktop's commitment before it shows the code.
+ *
+ * <p>The pin lives in the initiator's {@link SessionRepository} as the one record it holds.
+ */
+final class InitiatorSession extends NoiseSession {
+    /** Code reported when the desktop's key differs from the pinned one. */
+    static final String IDENTITY_CHANGED = "desktop_identity_changed";
+    private static final String IDENTITY_CHANGED_MESSAGE = "desktop identity changed";
+
+    private enum State { HANDSHAKE_STEP_2, AWAIT_READY_OR_COMMIT, AWAIT_REVEAL, AWAIT_COMPLETE, AWAIT_READY, READY }
+
+    private State state = State.HANDSHAKE_STEP_2;
+    private byte[] commitment;
+    private byte[] extensionNonce;
+
+    InitiatorSession(NoiseCryptoProvider p, CryptoProvider.SessionIo io) {
+        super(p, io, true, p.ownCallerId);
+    }
+
+    @Override
+    void onStart() {
+        sendHandshake(1, new byte[0]);
+    }
+
+    @Override
+    void onHandshake(int step, byte[] message) {
+        if (step != 2 || state != State.HANDSHAKE_STEP_2) {
+            fail("handshake_failed", "handshake step " + step + " out of order (expected 2)");
+            return;
+        }
+        byte[] payload = readHandshake(step, message);
+        if (payload == null || !acceptPeerPayload(payload)) {
+            return;
+        }
+        byte[] desktopKey = handshake.getRemoteStaticPublicKey();
+        SessionRepository pins = io.sessions();
+        if (!pins.list().isEmpty() && pins.findByKey(desktopKey).isEmpty()) {
+            p.listener.failed(IDENTITY_CHANGED, "desktop identity changed: its key is not the one pinned at pairing");
+            fail("handshake_failed", IDENTITY_CHANGED_MESSAGE);
+            return;
+        }
+        sendHandshake(3, ownPayload());
+        finishHandshake(true);
+        state = State.AWAIT_READY_OR_COMMIT;
+    }
+
+    @Override
+    void onControl(String topic, JsonNode payload) {
+        switch (topic) {
+            case "pairing.commit":
+                if (state != State.AWAIT_READY_OR_COMMIT) {
+                    break;
+                }
+                commitment = decodeBase64(payload.get("commitment"), 32);
+                if (commitment == null) {
+                    fail("protocol_error", "pairing.commit must carry a 32-byte commitment");
+                    return;
+                }
+                extensionNonce = new byte[PairingCodes.NONCE_BYTES];
+                p.random.nextBytes(extensionNonce);
+                state = State.AWAIT_REVEAL;
+                ObjectNode nonce = p.json.createObjectNode();
+                nonce.put("nonce", Base64.getEncoder().encodeToString(extensionNonce));
+                sendIpc("pairing.nonce", nonce);
+                return;
+            case "pairing.reveal":
+                if (state != State.AWAIT_REVEAL) {
+                    break;
+                }
+                byte[] desktopNonce = decodeBase64(payload.get("nonce"), PairingCodes.NONCE_BYTES);
+                if (desktopNonce == null || !PairingCodes.opens(commitment, desktopNonce)) {
+                    fail("pairing_rejected", "pairing reveal does not match the commitment");
+                    return;
+                }
+                state = State.AWAIT_COMPLETE;
+                p.listener.pairingCode(PairingCodes.format(PairingCodes.code(handshakeHash, extensionNonce, desktopNonce)));
+                return;
+            case "pairing.complete":
+                if (state != State.AWAIT_COMPLETE) {
+                    break;
+                }
+                if (!payload.path("approved").asBoolean(false)) {
+                    // The desktop follows with error/pairing_rejected and closes.
+                    state = State.AWAIT_READY;
+                    return;
+                }
+                pin();
+                state = State.AWAIT_READY;
+                return;
+            case "session.ready":
+                if (state != State.AWAIT_READY && state != State.AWAIT_READY_OR_COMMIT) {
+                    break;
+                }
+                if (state == State.AWAIT_READY_OR_COMMIT && io.sessions().list().isEmpty()) {
+                    pin(); // The desktop knows us from an earlier pairing whose pin we no longer hold.
+                }
+                state = State.READY;
+                io.ready(new PeerIdentity(peerName, PairingRecord.fingerprintOf(remoteStaticKey)));
+                p.listener.ready(peerName, peerVersion);
+                return;
+            case "pairing.revoked":
+                if (state != State.READY) {
+                    break;
+                }
+                // The desktop closes the connection next; pairing again needs the user.
+                p.listener.failed("pairing_revoked", "the desktop revoked this extension's pairing");
+                return;
+            default:
+                break;
+        }
+        fail("protocol_error", "unexpected '" + topic + "' in this state of the session");
+    }
+
+    private void pin() {
+        SessionRepository pins = io.sessions();
+        for (PairingRecord old : List.copyOf(pins.list())) {
+            pins.remove(old.id());
+        }
+        pins.save(new PairingRecord("desktop", peerName, p.ownCallerId, remoteStaticKey, p.clock.instant(),
+                p.clock.instant()));
+    }
+
+    @Override
+    void onPeerError(String code, String message) {
+        p.listener.failed(code, message);
+    }
+
+    @Override
+    void onFailed(String code, String message) {
+        // An identity change was already reported under its own code.
+        if (!message.equals(IDENTITY_CHANGED_MESSAGE)) {
+            p.listener.failed(code, message);
+        }
+    }
+}

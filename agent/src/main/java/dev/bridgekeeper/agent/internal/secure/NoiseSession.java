@@ -1,0 +1,583 @@
+package dev.bridgekeeper.agent.internal.secure;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bridgekeeper.agent.internal.ipc.CryptoProvider;
+import dev.bridgekeeper.agent.internal.ipc.IpcCodec;
+import dev.bridgekeeper.agent.internal.ipc.IpcException;
+import dev.bridgekeeper.agent.internal.ipc.Topics;
+import dev.bridgekeeper.agent.internal.ipc.WireMessage;
+import dev.bridgekeeper.ipc.RpcErrorCode;
+import dev.bridgekeeper.noise.CipherState;
+import dev.bridgekeeper.noise.CipherStatePair;
+import dev.bridgekeeper.noise.HandshakePattern;
+import dev.bridgekeeper.noise.HandshakeState;
+import dev.bridgekeeper.noise.NoiseException;
+import dev.bridgekeeper.noise.DecryptFailedException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both roles share: envelope parsing, the handshake deadline, the secure transport, and
+ * failing a connection with an {@code error} envelope. Subclasses drive the handshake steps and the
+ * pairing exchange of their role.
+ */
+abstract class NoiseSession implements CryptoProvider.Session {
+    private static final Logger log = LoggerFactory.getLogger(NoiseSession.class);
+    private static final int MAX_NAME = 100;
+    private static final int MAX_VERSION = 50;
+
+    final NoiseCryptoProvider p;
+    final CryptoProvider.SessionIo io;
+    final IpcCodec codec;
+    final Object lock = new Object();
+    final HandshakeState handshake;
+
+    /** Set once the handshake is done; from then on IPC messages flow. */
+    volatile SecureTransport transport;
+    byte[] handshakeHash;
+    byte[] remoteStaticKey;
+    /** The peer's name and version from its handshake payload. */
+    String peerName;
+    String peerVersion;
+
+    private final Object sendLock = new Object();
+    private volatile boolean closed;
+    private ScheduledFuture<?> handshakeDeadline;
+
+    NoiseSession(NoiseCryptoProvider p, CryptoProvider.SessionIo io, boolean initiator, String prologueCallerId) {
+        this.p = p;
+        this.io = io;
+        this.codec = new IpcCodec(p.json);
+        if (prologueCallerId == null || prologueCallerId.isEmpty()) {
+            throw new IllegalStateException("no caller id for the Noise prologue");
+        }
+        this.handshake = HandshakeState.initialize(HandshakePattern.parse(NoiseCryptoProvider.PROTOCOL_NAME),
+                initiator, NoiseCryptoProvider.prologue(prologueCallerId), p.identity,
+                p.ephemeralKeys == null ? null : p.ephemeralKeys.get(), null, null, null);
+    }
+
+    final String id() {
+        return io.info().connectionId();
+    }
+
+    /** Arms the handshake deadline and lets the role make its first move. */
+    final void start() {
+        handshakeDeadline = p.scheduler.schedule(() -> {
+            if (transport == null) {
+                fail("handshake_failed", "the handshake did not finish within " + p.handshakeTimeout.toSeconds() + " s");
+            }
+        }, p.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (lock) {
+            onStart();
+        }
+    }
+
+    /** The role's first move (the initiator sends step 1). Runs under {@link #lock}. */
+    abstract void onStart();
+
+    /** A handshake step arrived ({@code message} is the decoded Noise message). Under {@link #lock}. */
+    abstract void onHandshake(int step, byte[] message);
+
+    /** A {@code pairing.*} or {@code session.*} message arrived. Under {@link #lock}. */
+    abstract void onControl(String topic, JsonNode payload);
+
+    /** The peer said the connection failed (it closes it next). */
+    void onPeerError(String code, String message) {}
+
+    /** This session failed with {@code code}; the role may tell its user. */
+    void onFailed(String code, String message) {}
+
+    @Override
+    public final void onFrame(byte[] frame) {
+        if (closed) {
+            return;
+        }
+        if (onSecureFrame(frame)) {
+            return;
+        }
+        JsonNode env;
+        try {
+            env = p.json.readTree(frame);
+        } catch (IOException e) {
+            fail("protocol_error", "frame is not valid JSON");
+            return;
+        }
+        if (env == null || !env.isObject()) {
+            fail("protocol_error", "frame is not a JSON object");
+            return;
+        }
+        String type = env.path("type").asText("");
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            switch (type) {
+                case "handshake":
+                    handleHandshake(env);
+                    break;
+                case "secure":
+                    handleSecure(env);
+                    break;
+                case "error":
+                    String code = text(env.get("code"), 64);
+                    log.info("connection {}: peer reported error {}", id(), code);
+                    onPeerError(code, text(env.get("message"), 500));
+                    close();
+                    io.close();
+                    break;
+                default:
+                    fail("protocol_error", type.isEmpty() ? "envelope has no type"
+                            : "unexpected envelope type '" + text(env.get("type"), 32) + "'");
+            }
+        }
+    }
+
+    private void handleHandshake(JsonNode env) {
+        if (transport != null) {
+            fail("handshake_failed", "handshake message after the handshake finished");
+            return;
+        }
+        JsonNode step = env.get("step");
+        JsonNode data = env.get("data");
+        if (step == null || !step.isInt() || data == null || !data.isTextual()) {
+            fail("handshake_failed", "handshake envelope needs an integer step and base64 data");
+            return;
+        }
+        byte[] message;
+        try {
+            message = Base64.getDecoder().decode(data.textValue());
+        } catch (IllegalArgumentException e) {
+            fail("handshake_failed", "handshake data is not base64");
+            return;
+        }
+        onHandshake(step.intValue(), message);
+    }
+
+    private void handleSecure(JsonNode env) {
+        SecureTransport t = transport;
+        if (t == null) {
+            fail("handshake_failed", "secure message before the handshake finished");
+            return;
+        }
+        JsonNode data = env.get("data");
+        JsonNode more = env.get("more");
+        if (data == null || !data.isTextual() || (more != null && !more.isBoolean())) {
+            fail("protocol_error", "secure envelope needs base64 data and an optional boolean 'more'");
+            return;
+        }
+        byte[] ciphertext;
+        try {
+            ciphertext = Base64.getDecoder().decode(data.textValue());
+        } catch (IllegalArgumentException e) {
+            fail("protocol_error", "secure data is not base64");
+            return;
+        }
+        SecureTransport.Received r;
+        try {
+            r = t.open(ciphertext, more != null && more.booleanValue());
+        } catch (DecryptFailedException e) {
+            fail("decrypt_failed", "a secure message failed to decrypt (tampered, replayed, reordered or dropped)");
+            return;
+        }
+        if (r instanceof SecureTransport.Message m) {
+            dispatch(m.plaintext());
+        } else if (r instanceof SecureTransport.Oversize o) {
+            answerOversize(o);
+        }
+    }
+
+    /** Base64 text of the largest Noise message (65,535 bytes). */
+    private static final int MAX_SECURE_BASE64 = (CipherState.MAX_MESSAGE_LENGTH + 2) / 3 * 4;
+    /** The decoded {@code data} of the secure envelope being read; reused for every frame. */
+    private final byte[] secureCiphertext = new byte[CipherState.MAX_MESSAGE_LENGTH];
+
+    /**
+     * The common case without a JSON tree or a String per frame: a well-formed {@code secure}
+     * envelope is read with a streaming parser and its data decoded (by the same strict decoder)
+     * into reused buffers. Anything else (another type, a field of the wrong type, data too long or
+     * not ASCII) returns false and takes the general path, which reports it as before.
+     */
+    private boolean onSecureFrame(byte[] frame) {
+        String type = null;
+        int dataFrom = -1;
+        int textLength = -1;
+        Boolean more = null;
+        try (JsonParser parser = p.json.getFactory().createParser(frame)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "type":
+                        if (value != JsonToken.VALUE_STRING) {
+                            return false;
+                        }
+                        type = parser.getText();
+                        break;
+                    case "more":
+                        if (!value.isBoolean()) {
+                            return false;
+                        }
+                        more = value == JsonToken.VALUE_TRUE;
+                        break;
+                    case "data":
+                        if (value != JsonToken.VALUE_STRING) {
+                            return false;
+                        }
+                        // Base64 needs no escapes, so the text is the bytes between the quotes in the
+                        // frame itself: nothing is copied into chars or a String (the parser skips it).
+                        long quote = parser.currentTokenLocation().getByteOffset();
+                        if (quote < 0 || quote >= frame.length || frame[(int) quote] != '"') {
+                            return false;
+                        }
+                        int from = (int) quote + 1;
+                        int end = from;
+                        while (end < frame.length && frame[end] != '"' && frame[end] != '\\') {
+                            end++;
+                        }
+                        if (end >= frame.length || frame[end] != '"' || end - from > MAX_SECURE_BASE64) {
+                            return false;
+                        }
+                        dataFrom = from;
+                        textLength = end - from;
+                        break;
+                    default:
+                        parser.skipChildren();
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                return false;
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        if (!"secure".equals(type) || textLength < 0) {
+            return false;
+        }
+        int length = decodePaddedBase64(frame, dataFrom, textLength, secureCiphertext);
+        if (length < 0) {
+            return false; // Unpadded or not base64: the general path's decoder decides.
+        }
+        synchronized (lock) {
+            if (closed) {
+                return true;
+            }
+            SecureTransport t = transport;
+            if (t == null) {
+                fail("handshake_failed", "secure message before the handshake finished");
+                return true;
+            }
+            SecureTransport.Received r;
+            try {
+                r = t.open(secureCiphertext, 0, length, more != null && more);
+            } catch (DecryptFailedException e) {
+                fail("decrypt_failed", "a secure message failed to decrypt (tampered, replayed, reordered or dropped)");
+                return true;
+            }
+            if (r instanceof SecureTransport.Message m) {
+                dispatch(m.plaintext());
+            } else if (r instanceof SecureTransport.Oversize o) {
+                answerOversize(o);
+            }
+        }
+        return true;
+    }
+
+    private static final byte[] BASE64_VALUES = new byte[128];
+
+    static {
+        Arrays.fill(BASE64_VALUES, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < alphabet.length(); i++) {
+            BASE64_VALUES[alphabet.charAt(i)] = (byte) i;
+        }
+    }
+
+    /**
+     * Decodes padded standard base64 (what every sender writes) into {@code out} without
+     * allocating; -1 for anything else, which java.util.Base64 then judges on the general path.
+     */
+    static int decodePaddedBase64(byte[] in, int length, byte[] out) {
+        return decodePaddedBase64(in, 0, length, out);
+    }
+
+    /** The same for {@code length} bytes of {@code in} from {@code from}. */
+    static int decodePaddedBase64(byte[] in, int from, int length, byte[] out) {
+        if (length % 4 != 0) {
+            return -1;
+        }
+        int pad = length == 0 ? 0 : (in[from + length - 1] == '=' ? (in[from + length - 2] == '=' ? 2 : 1) : 0);
+        int outLength = length / 4 * 3 - pad;
+        if (outLength > out.length) {
+            return -1;
+        }
+        int o = 0;
+        for (int i = 0; i < length; i += 4) {
+            int a = value(in[from + i]);
+            int b = value(in[from + i + 1]);
+            boolean last = i + 4 == length;
+            int c = last && pad == 2 ? 0 : value(in[from + i + 2]);
+            int d = last && pad >= 1 ? 0 : value(in[from + i + 3]);
+            if ((a | b | c | d) < 0) {
+                return -1;
+            }
+            int bits = a << 18 | b << 12 | c << 6 | d;
+            out[o++] = (byte) (bits >> 16);
+            if (o < outLength) {
+                out[o++] = (byte) (bits >> 8);
+            }
+            if (o < outLength) {
+                out[o++] = (byte) bits;
+            }
+        }
+        return outLength;
+    }
+
+    private static int value(byte b) {
+        return b < 0 ? -1 : BASE64_VALUES[b];
+    }
+
+    private void dispatch(byte[] plaintext) {
+        IpcCodec.Peek peek = codec.peek(plaintext);
+        String topic = peek.topic();
+        if (topic != null && Topics.isCryptoProviderTopic(topic)) {
+            WireMessage m;
+            try {
+                m = codec.decode(plaintext);
+            } catch (IpcCodec.MalformedMessageException e) {
+                fail("protocol_error", "malformed " + topic + " message");
+                return;
+            }
+            onControl(m.topic(), m.payload());
+            return;
+        }
+        io.deliver(plaintext);
+        Arrays.fill(plaintext, (byte) 0);
+    }
+
+    /** PROTOCOL.md §4: a request over the limit gets {@code too_large}; anything else closes. */
+    private void answerOversize(SecureTransport.Oversize o) {
+        IpcCodec.Peek peek = codec.peek(o.prefix());
+        if (Topics.RPC_REQUEST.equals(peek.topic()) && peek.requestId() != null && peek.requestId().length() <= 200) {
+            log.warn("connection {}: request of {} bytes over the limit of {}; answered too_large",
+                    id(), o.size(), io.maxMessageSize());
+            ObjectNode payload = p.json.createObjectNode();
+            payload.put("id", peek.requestId());
+            ObjectNode error = payload.putObject("error");
+            error.put("code", RpcErrorCode.TOO_LARGE.code());
+            error.put("message", "message of " + o.size() + " bytes is over the limit of " + io.maxMessageSize());
+            sendIpc(Topics.RPC_RESPONSE, payload);
+        } else {
+            fail("protocol_error", "message of " + o.size() + " bytes is over the limit of " + io.maxMessageSize());
+        }
+    }
+
+    /** Completes the handshake: splits, and keeps what pairing needs. Under {@link #lock}. */
+    final void finishHandshake(boolean initiator) {
+        handshakeHash = handshake.getHandshakeHash();
+        remoteStaticKey = handshake.getRemoteStaticPublicKey();
+        CipherStatePair pair = handshake.split();
+        transport = new SecureTransport(pair.sender(initiator), pair.receiver(initiator), io.maxMessageSize());
+        if (handshakeDeadline != null) {
+            handshakeDeadline.cancel(false);
+        }
+    }
+
+    /** Reads a handshake message; false (after failing the connection) if it does not verify. */
+    final byte[] readHandshake(int step, byte[] message) {
+        try {
+            return handshake.readMessage(message);
+        } catch (NoiseException e) {
+            fail("handshake_failed", "handshake step " + step + " did not verify");
+            return null;
+        }
+    }
+
+    final void sendHandshake(int step, byte[] payload) {
+        byte[] message;
+        try {
+            message = handshake.writeMessage(payload);
+        } catch (NoiseException e) {
+            fail("handshake_failed", "could not write handshake step " + step);
+            return;
+        }
+        ObjectNode env = p.json.createObjectNode();
+        env.put("type", "handshake");
+        env.put("step", step);
+        env.put("data", Base64.getEncoder().encodeToString(message));
+        sendFrame(env);
+    }
+
+    /** This side's handshake payload: {@code {"name","version","protocol":1}}. */
+    final byte[] ownPayload() {
+        ObjectNode n = p.json.createObjectNode();
+        n.put("name", p.name);
+        n.put("version", p.version);
+        n.put("protocol", dev.bridgekeeper.protocol.Version.PROTOCOL);
+        try {
+            return p.json.writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Checks and keeps the peer's handshake payload; false (after failing) if it is unfit. */
+    final boolean acceptPeerPayload(byte[] payload) {
+        JsonNode n;
+        try {
+            n = p.json.readTree(payload);
+        } catch (IOException e) {
+            n = null;
+        }
+        if (n == null || !n.isObject() || !n.path("name").isTextual() || !n.path("version").isTextual()
+                || !n.path("protocol").isInt()) {
+            fail("handshake_failed", "handshake payload must be {\"name\",\"version\",\"protocol\"}");
+            return false;
+        }
+        if (n.get("protocol").intValue() != dev.bridgekeeper.protocol.Version.PROTOCOL) {
+            fail("handshake_failed", "peer speaks protocol " + n.get("protocol").intValue() + ", this side "
+                    + dev.bridgekeeper.protocol.Version.PROTOCOL);
+            return false;
+        }
+        String name = n.get("name").textValue();
+        String version = n.get("version").textValue();
+        if (name.isBlank() || name.length() > MAX_NAME || version.length() > MAX_VERSION
+                || hasControl(name) || hasControl(version)) {
+            fail("handshake_failed", "peer name or version is empty, too long or has control characters");
+            return false;
+        }
+        peerName = name;
+        peerVersion = version;
+        return true;
+    }
+
+    /** Sends one IPC message of this session's own (pairing, session) through the secure channel. */
+    final void sendIpc(String topic, JsonNode payload) {
+        sendPlaintext(codec.encode(topic, payload));
+    }
+
+    @Override
+    public final void send(byte[] plaintext) {
+        if (closed) {
+            throw new IpcException("the secure session is closed");
+        }
+        if (transport == null) {
+            throw new IpcException("the secure session is not established yet");
+        }
+        sendPlaintext(plaintext);
+    }
+
+    private void sendPlaintext(byte[] plaintext) {
+        try {
+            // Seal and send under one lock: nonces must reach the wire in the order they were used.
+            synchronized (sendLock) {
+                for (byte[] frame : transport.seal(plaintext)) {
+                    io.sendFrame(frame);
+                }
+            }
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    private void sendFrame(ObjectNode envelope) {
+        try {
+            io.sendFrame(p.json.writeValueAsBytes(envelope));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Fails the connection: an {@code error} envelope (best effort), then close. Idempotent. */
+    final void fail(String code, String message) {
+        synchronized (lock) {
+            failLocked(code, message);
+        }
+    }
+
+    private void failLocked(String code, String message) {
+        if (closed) {
+            return;
+        }
+        log.info("connection {}: {} ({})", id(), code, message);
+        ObjectNode env = p.json.createObjectNode();
+        env.put("type", "error");
+        env.put("code", code);
+        env.put("message", message);
+        try {
+            sendFrame(env);
+        } catch (RuntimeException gone) {
+            // The connection may already be broken; it is closed either way.
+        }
+        onFailed(code, message);
+        close();
+        io.close();
+    }
+
+    final boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closeLocked();
+        }
+    }
+
+    /** Subclasses release what they hold (an approval in progress); called once, under {@link #lock}. */
+    void onClose() {}
+
+    private void closeLocked() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        onClose();
+        if (handshakeDeadline != null) {
+            handshakeDeadline.cancel(false);
+        }
+        synchronized (sendLock) {
+            SecureTransport t = transport;
+            if (t != null) {
+                t.destroy();
+            }
+        }
+        handshake.destroy();
+    }
+
+    static byte[] decodeBase64(JsonNode n, int expectedLength) {
+        if (n == null || !n.isTextual()) {
+            return null;
+        }
+        try {
+            byte[] b = Base64.getDecoder().decode(n.textValue());
+            return b.length == expectedLength ? b : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Untrusted text from an envelope, shortened and without control characters, for logs. */
+    static String text(JsonNode n, int max) {
+        String s = n == null || !n.isTextual() ? "" : n.textValue();
+        if (s.length() > max) {
+            s = s.substring(0, max);
+        }
+        return s.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    private static boolean hasControl(String s) {
+        return s.chars().anyMatch(Character::isISOControl);
+    }
+}
