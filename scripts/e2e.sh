@@ -95,7 +95,9 @@ if [ -n "$stale" ]; then
     "$MVN" -B -q -f "$ROOT/pom.xml" package -DskipTests >"$ROOT/e2e/.build.log" 2>&1 \
         || { tail -n 40 "$ROOT/e2e/.build.log" >&2; fail_early "build: mvn package failed"; }
 fi
-(cd "$ROOT/extension-sample" && npm run --silent build >/dev/null) || fail_early "build: extension-sample npm run build failed"
+# The sample takes the client from its package (file:../client-js), as a third party would.
+(cd "$ROOT/extension-sample" && { [ -d node_modules/@bridgekeeper/client ] || npm ci --no-audit --no-fund --loglevel=error; } \
+    && npm run --silent build >/dev/null) || fail_early "build: extension-sample npm run build failed"
 
 # ---- 2. work folder with what the run needs ------------------------------------------------------
 # /var/tmp, not /tmp: the test user must be able to reach it, and some machines make /tmp 0700.

@@ -87,9 +87,11 @@ else
     record "java (newest JDK): skipped, no Temurin 25+ under /usr/lib/jvm"
 fi
 
-step "JavaScript client library and sample extension (node --test)"
+step "JavaScript client package (tsc --strict, node --test, pack proof) and sample extension"
 need_node
-(cd extension-sample && npm ci --no-audit --no-fund --loglevel=error && npm test)
+(cd client-js && npm ci --no-audit --no-fund --loglevel=error && npm test) &&
+    bash client-js/scripts/pack-proof.sh &&
+    (cd extension-sample && npm ci --no-audit --no-fund --loglevel=error && npm test)
 record "javascript: passed"
 
 step "Installers and manifests (temporary HOME, shellcheck)"
