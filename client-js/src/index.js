@@ -8,6 +8,7 @@ export { BridgekeeperError, RpcError, RPC_ERROR_CODES, rpcErrorName } from './er
 export { DEFAULT_MESSAGES, DEFAULT_PRODUCT_NAME } from './messages.js';
 export { NATIVE_HOST_NAME, NOISE_PROTOCOL_NAME, PROTOCOL_VERSION } from './protocol.js';
 export { formatPairingCode, pairingCode, pairingCommitment, prologue } from './wire.js';
+export { PageClient, servePages, relayPage, originMatches, PAGE_PORT_NAME, PAGE_ORIGIN_PARAM } from './page.js';
 export { fromBase64, toBase64, wipe } from './bytes.js';
 
 /** @typedef {import('./types.js').ClientState} ClientState */
