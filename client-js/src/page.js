@@ -199,7 +199,10 @@ export function servePages(client, options) {
           return undefined;
         case 'call': {
           const { method, params = null, timeoutMs } = message;
-          if (!id || calls.has(id)) return refuse('bad_request', 'a call needs a new id');
+          if (!id) return refuse('bad_request', 'a call needs an id');
+          // A repeated id still in progress is dropped unanswered (PROTOCOL.md 6.5, rule 7): the
+          // page resends what it posted before the relay was listening.
+          if (calls.has(id)) return undefined;
           if (typeof method !== 'string' || method.length === 0 || method.length > 200) return refuse('bad_request', 'method must be a name');
           if (params !== null && (typeof params !== 'object' || Array.isArray(params))) return refuse('bad_request', 'params must be an object or null');
           if (params !== null && Object.hasOwn(params, PAGE_ORIGIN_PARAM)) return refuse('bad_request', `params may not set ${PAGE_ORIGIN_PARAM}`);
@@ -267,6 +270,10 @@ export function relayPage(options = {}) {
   /** @param {any} event */
   const onMessage = (event) => {
     if (event.source !== win || !event.data || typeof event.data !== 'object' || !(TO_EXTENSION in event.data)) return;
+    if (event.data[TO_EXTENSION]?.type === 'page-hello') {
+      win.postMessage({ [TO_PAGE]: { type: 'relay-ready' } }, win.location?.origin ?? '*');
+      return;
+    }
     if (!port) open();
     try {
       port.postMessage(event.data[TO_EXTENSION]);
@@ -275,6 +282,8 @@ export function relayPage(options = {}) {
     }
   };
   win.addEventListener('message', onMessage);
+  // A page whose hello came before this listener learns here that the relay is listening.
+  win.postMessage({ [TO_PAGE]: { type: 'relay-ready' } }, win.location?.origin ?? '*');
   return () => {
     win.removeEventListener('message', onMessage);
     port?.disconnect();
@@ -295,6 +304,8 @@ export class PageClient {
   #events = new Emitter(() => {});
   /** The extension's last refusal that named no call (origin not allowed). @type {Error | null} */
   #refusal = null;
+  /** What the page asked before the content script answered the hello; null once it has. @type {any[] | null} */
+  #queue = [];
   /** @type {Map<string, number>} */
   #topicCounts = new Map();
 
@@ -305,6 +316,8 @@ export class PageClient {
       if (event.source !== this.#win || !event.data || typeof event.data !== 'object' || !(TO_PAGE in event.data)) return;
       this.#receive(event.data[TO_PAGE]);
     });
+    // The content script may start after the page's script: nothing is sent until it says hello.
+    this.#post({ type: 'page-hello' });
   }
 
   /** @param {any} message */
@@ -312,6 +325,13 @@ export class PageClient {
     if (message?.type === 'event' && typeof message.topic === 'string') {
       this.#events.emit(message.topic, message.payload, message.topic);
       this.#events.emit('*', { topic: message.topic, payload: message.payload });
+      return;
+    }
+    if (message?.type === 'relay-ready') {
+      if (this.#queue === null) return;
+      const queued = this.#queue;
+      this.#queue = null;
+      for (const request of queued) this.#post(request);
       return;
     }
     if (message?.type === 'disconnected') {
@@ -346,6 +366,12 @@ export class PageClient {
 
   /** @param {any} message */
   #send(message) {
+    if (this.#queue) this.#queue.push(message);
+    else this.#post(message);
+  }
+
+  /** @param {any} message */
+  #post(message) {
     this.#win.postMessage({ [TO_EXTENSION]: message }, this.#win.location?.origin ?? '*');
   }
 
@@ -362,12 +388,13 @@ export class PageClient {
         this.#send({ type: 'cancel', id });
         reject(signal?.reason);
       };
+      const request = { ...message, id };
       this.#pending.set(id, {
         resolve: (v) => { signal?.removeEventListener('abort', onAbort); resolve(v); },
         reject: (e) => { signal?.removeEventListener('abort', onAbort); reject(e); },
       });
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#send({ ...message, id });
+      this.#send(request);
     });
   }
 

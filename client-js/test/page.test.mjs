@@ -210,3 +210,20 @@ test('a desktop error keeps its code and data through the page leg', async () =>
   await assert.rejects(page.call('biometric.authenticate', {}), (e) => e instanceof RpcError && e.rpcCode === -32011 && e.data.reason === 'dismissed');
   ext.close();
 });
+
+test('a page that asks before the content script is listening is answered once the relay starts', async () => {
+  const context = await pairedClient();
+  context.desktop.handlers.set('biometric.status', async () => 'ok');
+  const runtime = new FakeRuntime();
+  const stop = servePages(context.client, { api: runtime, allow: [{ origin: ALLOWED, methods: ['biometric.status'] }] });
+  const win = new FakeWindow(ALLOWED);
+  const page = new PageClient({ window: win });
+  const early = page.call('biometric.status');
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the message went nowhere
+  const stopRelay = relayPage({ api: runtime.contentScriptApi(`${ALLOWED}/`), window: win });
+  assert.equal(await early, 'ok');
+  assert.equal(context.desktop.requests.filter((r) => r.method === 'biometric.status').length, 1, 'sent once');
+  stopRelay();
+  stop();
+  context.client.close();
+});
