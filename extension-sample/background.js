@@ -5,6 +5,7 @@
 // End-to-end tests reach it through the DevTools protocol via globalThis.bridgekeeperDebug.
 
 import { BridgekeeperClient, extensionApi, fromBase64, wipe } from '@bridgekeeper/client';
+import { serveSamplePages } from './pages.js';
 
 const api = extensionApi();
 const manifest = api.runtime.getManifest();
@@ -222,6 +223,9 @@ eventStorage?.get('recentEvents').then((stored) => {
     broadcast();
   }
 }).catch(() => {});
+
+// Web pages on the allowed origins reach the desktop through this client (pages.js).
+serveSamplePages(client, api);
 
 client.start();
 

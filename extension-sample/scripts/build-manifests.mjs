@@ -93,7 +93,21 @@ export function build(outDir = join(root, 'dist')) {
     writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifestFor(browser), null, 2)}\n`);
     built.push(dir);
   }
+  buildPage(join(outDir, PAGE_DIR), client, targetsBySpecifier);
   return built;
+}
+
+/** The sample web page's folder inside dist (served over http, not part of the extension). */
+export const PAGE_DIR = 'page';
+
+/** Builds dist/page: the sample page with the client vendored beside it, like the extension. */
+function buildPage(dir, client, targetsBySpecifier) {
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(join(root, 'page'), dir, { recursive: true });
+  vendorClient(join(dir, VENDOR_DIR), client);
+  for (const file of filesUnder(dir)) {
+    if (file.endsWith('.js') && !file.includes(`${sep}vendor${sep}`)) rewriteImports(file, dir, targetsBySpecifier);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
