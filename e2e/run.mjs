@@ -495,6 +495,107 @@ async function checkRejectedInSampleApp() {
 const results = [];
 const failed = new Set();
 
+// ---------------------------------------------------------------------------------------------
+// Page leg (docs/PROTOCOL.md section 10): a web page served here on 127.0.0.1 calls the desktop
+// through the sample extension's content script and background; the same page on localhost
+// (content script present, origin not allowed by the extension) is refused. Added after
+// every other scenario, so it sets up what it needs: the agent, a paired Chromium.
+// BK_E2E_PAGE_LEG=0 leaves these scenarios out.
+
+const pageLeg = { server: null, port: 0 };
+
+/** Serves extension-sample/dist/page on 127.0.0.1 (any free port); resolves with the port. */
+async function servePageFolder() {
+  const { createServer } = await import('node:http');
+  const root = path.join(REPO, 'extension-sample/dist/page');
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+  pageLeg.server = createServer((request, response) => {
+    const file = path.join(root, path.normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^\/+/, '') || 'index.html');
+    if (!file.startsWith(root) || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+    response.end(readFileSync(file));
+  });
+  await new Promise((resolve) => pageLeg.server.listen(0, '127.0.0.1', resolve));
+  pageLeg.port = pageLeg.server.address().port;
+}
+
+/** Opens the sample page at `origin` in Chromium and waits for its answer or error. */
+async function pageOutcome(origin) {
+  const context = (await ctx.chromium.popup()).context();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/index.html`);
+    await page.waitForFunction(() => globalThis.bridgekeeperPage !== undefined, null, { timeout: 60_000 });
+    return {
+      outcome: await page.evaluate(() => globalThis.bridgekeeperPage),
+      status: await page.locator('#status').textContent(),
+      biometrics: await page.locator('#biometrics').textContent(),
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+if (process.env.BK_E2E_PAGE_LEG !== '0') {
+  scenarios.push(
+    {
+      name: 'chromium page-leg: a page on http://127.0.0.1 calls biometric.status through the extension',
+      needs: ['install'],
+      async before() {
+        await ctx.firefox?.close();
+        ctx.firefox = null;
+        if (sampleApp.child && sampleApp.child.exitCode === null) await stopTracked(sampleApp.child);
+        if (!agent.running) await agent.start();
+        ctx.chromium ??= await launchChromium({
+          executable: CHROMIUM,
+          userDataDir: path.join(dirs.home, '.config/chromium'),
+          extensionDir: path.join(REPO, 'extension-sample/dist/chromium'),
+          env,
+          logFile: path.join(dirs.logs, 'chromium.log'),
+        });
+        let state = await chromiumState(ctx.chromium, (s) => ['ready', 'failed'].includes(s.state) || (s.state === 'pairing' && s.pairingCode),
+          'ready or a pairing code', 30_000);
+        if (state.state === 'failed') {
+          await ctx.chromium.debug('retry');
+          state = await chromiumState(ctx.chromium, (s) => s.state === 'ready' || (s.state === 'pairing' && s.pairingCode), 'ready or a pairing code', 30_000);
+        }
+        if (state.state === 'pairing') await agent.approve((await pendingRequest(CHROMIUM_CALLER)).code);
+        await chromiumState(ctx.chromium, (s) => s.state === 'ready', 'ready', 30_000);
+        await servePageFolder();
+      },
+      async run() {
+        const origin = `http://127.0.0.1:${pageLeg.port}`;
+        const { outcome, status, biometrics } = await pageOutcome(origin);
+        check(!outcome.error, `the page got an error: ${JSON.stringify(outcome.error)}`);
+        check(outcome.origin === origin, `the extension reported origin ${outcome.origin}, expected ${origin}`);
+        check(outcome.status && typeof outcome.status === 'object', `biometric.status answered ${JSON.stringify(outcome.status)}`);
+        // The same question asked by the extension itself gives the same answer.
+        const own = (await ctx.chromium.state()).biometrics;
+        check(/^connected to /.test(status) && biometrics === JSON.stringify(outcome.status),
+          `page shows "${status}" / "${biometrics}" (extension's own view: ${JSON.stringify(own)})`);
+      },
+    },
+    {
+      name: 'chromium page-leg: the same page on http://localhost is refused with not_allowed',
+      needs: ['chromium page-leg: a page on http://127.0.0.1'],
+      async run() {
+        try {
+          const { outcome, status } = await pageOutcome(`http://localhost:${pageLeg.port}`);
+          check(outcome.error?.code === 'not_allowed', `expected not_allowed, got ${JSON.stringify(outcome)}`);
+          check(status.startsWith('not_allowed'), `page shows "${status}"`);
+          const state = await ctx.chromium.state();
+          check(state.state === 'ready', `the extension's own session is ${state.state} after the refusal`);
+        } finally {
+          pageLeg.server?.close();
+        }
+      },
+    },
+  );
+}
+
 async function runAll() {
   for (const scenario of scenarios) {
     if (ONLY && !scenario.name.includes(ONLY) && !scenario.name.startsWith('install')) continue;

@@ -3,6 +3,8 @@
 //
 // Sample only: any port on http://127.0.0.1 is allowed, because the sample page and the
 // end-to-end test serve it on a free port. A real extension lists its exact https origins.
+// The content script also runs on http://localhost, which is not listed here, so the refusal
+// by the background (`not_allowed`) can be seen for real.
 
 import { servePages } from '@bridgekeeper/client';
 
