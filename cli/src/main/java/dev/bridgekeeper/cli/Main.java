@@ -1,5 +1,6 @@
 package dev.bridgekeeper.cli;
 
+import dev.bridgekeeper.protocol.UntrustedText;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -80,13 +81,8 @@ public final class Main {
         }
     }
 
-    /** Echoes untrusted text to a terminal without control characters. */
+    /** Echoes untrusted text to a terminal without control characters (the protocol's one sanitiser). */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 200; i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return b.toString();
+        return UntrustedText.printable(s, 200);
     }
 }

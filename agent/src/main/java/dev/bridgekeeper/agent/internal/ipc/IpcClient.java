@@ -586,14 +586,11 @@ public final class IpcClient implements AutoCloseable {
     /** PROTOCOL.md §4: an oversized request gets {@code too_large}; anything else closes the connection. */
     private void rejectOversized(Connection c, byte[] plaintext) {
         oversizedMessages.increment();
-        IpcCodec.Peek peek = codec.peek(plaintext);
-        String id = peek.requestId();
-        if (Topics.RPC_REQUEST.equals(peek.topic()) && id != null && !id.isEmpty()
-                && id.length() <= RpcServer.MAX_ID_LENGTH) {
+        String id = codec.peek(plaintext).answerableRequestId();
+        if (id != null) {
             log.warn("request of {} bytes on {} is over the limit of {}; answered too_large",
                     plaintext.length, c.id(), maxMessageSize);
-            server.reject(c.id(), id, RpcErrorCode.TOO_LARGE,
-                    "message of " + plaintext.length + " bytes is over the limit of " + maxMessageSize);
+            server.respond(c.id(), IpcCodec.tooLargeResponse(id, IpcCodec.overLimit(plaintext.length, maxMessageSize)));
         } else {
             log.warn("closing {}: message of {} bytes is over the limit of {}", c.id(), plaintext.length, maxMessageSize);
             backend.close(c.id());

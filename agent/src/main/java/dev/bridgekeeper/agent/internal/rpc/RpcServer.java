@@ -1,5 +1,7 @@
 package dev.bridgekeeper.agent.internal.rpc;
 
+import dev.bridgekeeper.agent.internal.ipc.IpcCodec;
+import dev.bridgekeeper.protocol.Limits;
 import dev.bridgekeeper.ipc.RequestContext;
 import dev.bridgekeeper.ipc.RpcErrorCode;
 import dev.bridgekeeper.ipc.RpcException;
@@ -61,9 +63,9 @@ public final class RpcServer implements AutoCloseable {
     /** Version of the built-in {@code ipc} channel. */
     public static final String IPC_CHANNEL_VERSION = "1.0.0";
     /** Longest request id accepted. */
-    public static final int MAX_ID_LENGTH = 128;
+    public static final int MAX_ID_LENGTH = Limits.MAX_RPC_ID_CHARS;
     /** Longest method name accepted. */
-    public static final int MAX_METHOD_LENGTH = 200;
+    public static final int MAX_METHOD_LENGTH = Limits.MAX_METHOD_CHARS;
 
     /** Sends one {@code rpc.response} payload to a connection. */
     @FunctionalInterface
@@ -275,6 +277,11 @@ public final class RpcServer implements AutoCloseable {
      */
     public void reject(String connectionId, String id, RpcErrorCode code, String message) {
         send(connectionId, errorResponse(id, code.code(), message, null));
+    }
+
+    /** Sends a response built elsewhere (the {@code too_large} answer of {@link IpcCodec}). */
+    public void respond(String connectionId, ObjectNode response) {
+        send(connectionId, response);
     }
 
     /** The connection closed: cancels its handlers; they are not answered. */
@@ -503,8 +510,8 @@ public final class RpcServer implements AutoCloseable {
             log.warn("response {} on {} is too large ({} bytes); answering too_large",
                     response.path("id").asText(), connectionId, e.size());
             try {
-                sender.send(connectionId, errorResponse(response.path("id").textValue(),
-                        RpcErrorCode.TOO_LARGE.code(), "the result is larger than the message size limit", null));
+                sender.send(connectionId, IpcCodec.tooLargeResponse(response.path("id").textValue(),
+                        "the result is larger than the message size limit"));
             } catch (IpcException again) {
                 log.debug("could not answer on {}: {}", connectionId, again.getMessage());
             }
@@ -551,8 +558,7 @@ public final class RpcServer implements AutoCloseable {
         if (id == null || !id.isTextual()) {
             return null;
         }
-        String text = id.textValue();
-        return text.isEmpty() || text.length() > MAX_ID_LENGTH ? null : text;
+        return IpcCodec.isValidRequestId(id.textValue()) ? id.textValue() : null;
     }
 
     /** A method name: like a topic, 1 to 200 printable ASCII characters without spaces. */
