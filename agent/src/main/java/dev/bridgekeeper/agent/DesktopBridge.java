@@ -1,5 +1,6 @@
 package dev.bridgekeeper.agent;
 
+import dev.bridgekeeper.agent.internal.ipc.AppIdentity;
 import dev.bridgekeeper.agent.internal.AdminService;
 import dev.bridgekeeper.agent.internal.BiometricChannel;
 import dev.bridgekeeper.agent.internal.BiometricService;
@@ -412,8 +413,9 @@ public final class DesktopBridge implements AutoCloseable {
 
         /** This desktop app's name and version, as extensions see them. */
         public Builder identity(String name, String version) {
-            this.name = requireText(name, "identity name");
-            this.version = requireText(version, "identity version");
+            AppIdentity identity = new AppIdentity(name, version);
+            this.name = identity.name();
+            this.version = identity.version();
             return this;
         }
 
@@ -486,14 +488,6 @@ public final class DesktopBridge implements AutoCloseable {
                     Collections.unmodifiableSet(new LinkedHashSet<>(allowedCallers)), approver, authenticator, vault,
                     name, version, pairingTimeout, promptTimeout, promptsPerMinute, pairingsPerMinute, maxMessageSize,
                     maxConcurrentRequests, unlockRequest, List.copyOf(channels)));
-        }
-
-        private static String requireText(String s, String what) {
-            Objects.requireNonNull(s, what);
-            if (s.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be blank");
-            }
-            return s;
         }
 
         private static int requirePositive(int n, String what) {

@@ -42,6 +42,14 @@ public final class JsonLimits {
     }
 
     /**
+     * The mapper for IPC messages: strings may fill a whole message of {@code maxMessageSize}
+     * bytes; nesting, numbers and names are bounded as for every peer input.
+     */
+    public static ObjectMapper messageMapper(int maxMessageSize) {
+        return mapper(Math.max(maxMessageSize, StreamReadConstraints.DEFAULT_MAX_STRING_LEN));
+    }
+
+    /**
      * A mapper that applies {@link #constraints(int)}, refuses duplicate field names and ignores
      * unknown fields.
      */

@@ -1,5 +1,6 @@
 package dev.bridgekeeper.agent.internal.secure;
 
+import dev.bridgekeeper.agent.internal.ipc.AppIdentity;
 import dev.bridgekeeper.agent.PairingApprover;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -65,8 +66,8 @@ public final class NoiseCryptoProvider implements CryptoProvider {
     private NoiseCryptoProvider(Builder b) {
         this.responder = b.responder;
         this.identity = b.identity;
-        this.name = b.name;
-        this.version = b.version;
+        this.name = b.appIdentity.name();
+        this.version = b.appIdentity.version();
         this.approver = b.approver;
         this.listener = b.listener;
         this.ownCallerId = b.callerId;
@@ -152,8 +153,7 @@ public final class NoiseCryptoProvider implements CryptoProvider {
     /** Live responder sessions, so a revoked pairing can be told and disconnected. */
     final java.util.Set<ResponderSession> liveSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final KeyPair identity;
-        private String name = "Bridgekeeper";
-        private String version = Version.VERSION;
+        private AppIdentity appIdentity = new AppIdentity("Bridgekeeper", Version.VERSION);
         private PairingApprover approver = PairingApprover.REJECT_ALL;
         private InitiatorListener listener = InitiatorListener.NONE;
         private String callerId;
@@ -172,8 +172,7 @@ public final class NoiseCryptoProvider implements CryptoProvider {
 
         /** This side's name and version, sent in its handshake payload. */
         public Builder identity(String name, String version) {
-            this.name = Objects.requireNonNull(name);
-            this.version = Objects.requireNonNull(version);
+            this.appIdentity = new AppIdentity(name, version);
             return this;
         }
 
