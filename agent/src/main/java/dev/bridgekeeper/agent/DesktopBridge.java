@@ -1,11 +1,11 @@
 package dev.bridgekeeper.agent;
 
+import dev.bridgekeeper.protocol.Limits;
 import dev.bridgekeeper.agent.internal.ipc.AppIdentity;
 import dev.bridgekeeper.agent.internal.AdminService;
 import dev.bridgekeeper.agent.internal.BiometricChannel;
 import dev.bridgekeeper.agent.internal.BiometricService;
 import dev.bridgekeeper.agent.internal.Hello;
-import dev.bridgekeeper.agent.internal.AgentControl;
 import dev.bridgekeeper.agent.internal.PendingPairings;
 import dev.bridgekeeper.agent.internal.PromptGate;
 import dev.bridgekeeper.agent.internal.SocketBackend;
@@ -16,7 +16,6 @@ import dev.bridgekeeper.biometrics.Authenticator;
 import dev.bridgekeeper.biometrics.Authenticators;
 import dev.bridgekeeper.ipc.Endpoint;
 import dev.bridgekeeper.agent.internal.ipc.IpcClient;
-import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
 import dev.bridgekeeper.ipc.RequestContext;
 import dev.bridgekeeper.noise.KeyPair;
 import dev.bridgekeeper.agent.internal.secure.IdentityStore;
@@ -38,7 +37,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -73,20 +71,19 @@ public final class DesktopBridge implements AutoCloseable {
     /** Where a bridge is in its life. */
     public enum State { NEW, STARTED, CLOSED }
 
-    private final Config config;
-    private final KeyVault vault;
-    private final PendingPairings pending = new PendingPairings();
-    private final Control control = new Control();
-    private final Pairings pairings = new PairingsView();
+    final BridgeConfig config;
+    final KeyVault vault;
+    final PendingPairings pending = new PendingPairings();
+    private final BridgeControl control = new BridgeControl(this);
     private PairingStore store;
-    private NoiseCryptoProvider crypto;
+    NoiseCryptoProvider crypto;
     private SocketBackend backend;
     private IpcClient ipc;
     private State state = State.NEW;
 
-    private DesktopBridge(Config config) {
+    private DesktopBridge(BridgeConfig config) {
         this.config = config;
-        this.vault = config.vault != null ? config.vault : new KeyVault();
+        this.vault = config.vault() != null ? config.vault() : new KeyVault();
     }
 
     public static Builder builder() {
@@ -106,32 +103,32 @@ public final class DesktopBridge implements AutoCloseable {
             throw new IllegalStateException(state == State.STARTED ? "already started"
                     : "this bridge was closed; build a new DesktopBridge to serve again");
         }
-        KeyPair identity = IdentityStore.loadOrCreate(config.dataDirectory);
-        store = PairingStore.open(config.dataDirectory);
+        KeyPair identity = IdentityStore.loadOrCreate(config.dataDirectory());
+        store = PairingStore.open(config.dataDirectory());
         crypto = NoiseCryptoProvider.responder(identity)
-                .identity(config.name, config.version)
-                .approver(pending.approver(config.approver))
-                .pairingTimeout(config.pairingTimeout)
-                .pairingLimiter(new RateLimiter(config.pairingsPerMinute, TimeUnit.MINUTES.toNanos(1)))
+                .identity(config.name(), config.version())
+                .approver(pending.approver(config.approver()))
+                .pairingTimeout(config.pairingTimeout())
+                .pairingLimiter(new RateLimiter(config.pairingsPerMinute(), TimeUnit.MINUTES.toNanos(1)))
                 .build();
         AdminService admin = new AdminService(control);
         List<Path> sockets = new ArrayList<>();
-        sockets.add(config.socketPath);
-        sockets.addAll(config.extraSockets);
-        backend = new SocketBackend(sockets, config.allowedCallers, config.name, admin::serve);
+        sockets.add(config.socketPath());
+        sockets.addAll(config.extraSockets());
+        backend = new SocketBackend(sockets, config.allowedCallers(), config.name(), admin::serve);
         IpcClient.Builder ib = IpcClient.builder()
                 .backend(backend)
                 .cryptoProvider(crypto)
                 .sessionRepository(store)
-                .identity(config.name, config.version)
-                .maxMessageSize(config.maxMessageSize)
-                .maxConcurrentRequests(config.maxConcurrentRequests);
+                .identity(config.name(), config.version())
+                .maxMessageSize(config.maxMessageSize())
+                .maxConcurrentRequests(config.maxConcurrentRequests());
         ipc = ib.build();
-        Authenticator auth = config.authenticator != null ? config.authenticator : Authenticators.forName("auto");
-        BiometricService.Shared shared = new BiometricService.Shared(auth, vault, new PromptGate(config.promptsPerMinute),
-                System.getProperty("user.name"), config.promptTimeout, this::parentWindowOf);
+        Authenticator auth = config.authenticator() != null ? config.authenticator() : Authenticators.forName("auto");
+        BiometricService.Shared shared = new BiometricService.Shared(auth, vault, new PromptGate(config.promptsPerMinute()),
+                System.getProperty("user.name"), config.promptTimeout(), this::parentWindowOf);
         ipc.registerChannel(BiometricChannel.class, ctx -> new BiometricService(shared, ctx));
-        for (ChannelRegistration<?> r : config.channels) {
+        for (BridgeConfig.ChannelRegistration<?> r : config.channels()) {
             r.register(ipc);
         }
         vault.addListener(lockedNow -> publishToAll(lockedNow ? Topics.DESKTOP_LOCKED : Topics.DESKTOP_UNLOCKED));
@@ -142,7 +139,7 @@ public final class DesktopBridge implements AutoCloseable {
             throw e;
         }
         state = State.STARTED;
-        log.info("{} {} serving {} allowed caller(s) on {}", config.name, config.version, config.allowedCallers.size(),
+        log.info("{} {} serving {} allowed caller(s) on {}", config.name(), config.version(), config.allowedCallers().size(),
                 backend.path());
     }
 
@@ -189,7 +186,7 @@ public final class DesktopBridge implements AutoCloseable {
 
     /** The approved pairings and the requests waiting for an answer. */
     public Pairings pairings() {
-        return pairings;
+        return control;
     }
 
     public KeyVault keyVault() {
@@ -198,7 +195,7 @@ public final class DesktopBridge implements AutoCloseable {
 
     /** The socket the host connects to. */
     public Path socketPath() {
-        return backend != null ? backend.path() : config.socketPath;
+        return backend != null ? backend.path() : config.socketPath();
     }
 
     /** Stops serving, closes every connection and locks the vault (zeroing its keys). */
@@ -222,7 +219,7 @@ public final class DesktopBridge implements AutoCloseable {
         return ipc;
     }
 
-    private IpcClient started() {
+    IpcClient started() {
         IpcClient c = ipc;
         if (c == null) {
             throw new IllegalStateException("start() the bridge first");
@@ -230,110 +227,12 @@ public final class DesktopBridge implements AutoCloseable {
         return c;
     }
 
-    private PairingStore store() {
+    PairingStore store() {
         PairingStore s = store;
         if (s == null) {
             throw new IllegalStateException("start() the bridge first");
         }
         return s;
-    }
-
-    private int revoke(String pairingId) {
-        Optional<PairingRecord> r = store().findById(pairingId);
-        if (r.isEmpty() || !store().remove(pairingId)) {
-            return -1;
-        }
-        log.info("pairing {} ('{}') revoked", pairingId, r.get().name());
-        return crypto.revoke(r.get().fingerprint());
-    }
-
-    private final class PairingsView implements Pairings {
-        @Override
-        public List<PairedExtension> list() {
-            return store().list().stream()
-                    .map(p -> new PairedExtension(p.id(), p.name(), p.callerId(), p.fingerprint(), p.created(),
-                            Optional.ofNullable(p.lastSeen())))
-                    .toList();
-        }
-
-        @Override
-        public List<PairingRequest> pending() {
-            return pending.list();
-        }
-
-        @Override
-        public int approve(int code) {
-            return pending.approve(code);
-        }
-
-        @Override
-        public int reject(int code) {
-            return pending.reject(code);
-        }
-
-        @Override
-        public int revoke(String pairingId) {
-            return DesktopBridge.this.revoke(pairingId);
-        }
-
-        @Override
-        public void onRequest(Consumer<PairingRequest> watcher) {
-            pending.watch(watcher);
-        }
-    }
-
-    /** What the admin commands reach. */
-    private final class Control implements AgentControl {
-        @Override
-        public KeyVault keyVault() {
-            return vault;
-        }
-
-        @Override
-        public PairingStore pairingStore() {
-            return store();
-        }
-
-        @Override
-        public PendingPairings pendingPairings() {
-            return pending;
-        }
-
-        @Override
-        public IpcClient ipc() {
-            return started();
-        }
-
-        @Override
-        public Path socketPath() {
-            return DesktopBridge.this.socketPath();
-        }
-
-        @Override
-        public int revoke(String pairingId) {
-            return DesktopBridge.this.revoke(pairingId);
-        }
-
-        @Override
-        public void requestUnlock() {
-            if (config.unlockRequest == null) {
-                throw new IllegalArgumentException("this desktop app unlocks itself; unlock it in its own window");
-            }
-            config.unlockRequest.run();
-        }
-    }
-
-    private record ChannelRegistration<T>(Class<T> iface, Function<RequestContext, ? extends T> factory) {
-        void register(IpcClient c) {
-            c.registerChannel(iface, factory);
-        }
-    }
-
-    /** The validated, immutable configuration a {@link Builder} produces. */
-    private record Config(Path socketPath, List<Path> extraSockets, Path dataDirectory, Set<String> allowedCallers,
-            PairingApprover approver, Authenticator authenticator, KeyVault vault, String name, String version,
-            Duration pairingTimeout, Duration promptTimeout, int promptsPerMinute, int pairingsPerMinute,
-            int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels) {
     }
 
     /**
@@ -350,14 +249,14 @@ public final class DesktopBridge implements AutoCloseable {
         private KeyVault vault;
         private String name = "Bridgekeeper";
         private String version = Version.VERSION;
-        private Duration pairingTimeout = Duration.ofSeconds(120);
-        private Duration promptTimeout = Duration.ofSeconds(60);
-        private int promptsPerMinute = 10;
-        private int pairingsPerMinute = 5;
-        private int maxMessageSize = 64 * 1024 * 1024;
-        private int maxConcurrentRequests = 64;
+        private Duration pairingTimeout = Duration.ofSeconds(Limits.PAIRING_APPROVAL_SECONDS);
+        private Duration promptTimeout = Duration.ofSeconds(Limits.PROMPT_TIMEOUT_SECONDS);
+        private int promptsPerMinute = Limits.PROMPTS_PER_MINUTE_PER_USER;
+        private int pairingsPerMinute = Limits.PAIRINGS_PER_MINUTE;
+        private int maxMessageSize = Limits.MAX_MESSAGE_BYTES;
+        private int maxConcurrentRequests = Limits.MAX_CONCURRENT_REQUESTS_PER_CONNECTION;
         private Runnable unlockRequest;
-        private final List<ChannelRegistration<?>> channels = new ArrayList<>();
+        private final List<BridgeConfig.ChannelRegistration<?>> channels = new ArrayList<>();
 
         private Builder() {}
 
@@ -421,37 +320,37 @@ public final class DesktopBridge implements AutoCloseable {
 
         /** How long a pairing request waits for the user (default 120 s, the protocol's limit). */
         public Builder pairingTimeout(Duration d) {
-            this.pairingTimeout = requirePositive(d, "pairingTimeout");
+            this.pairingTimeout = BridgeConfig.requirePositive(d, "pairingTimeout");
             return this;
         }
 
         /** How long an OS prompt may wait for the user (default 60 s). */
         public Builder promptTimeout(Duration d) {
-            this.promptTimeout = requirePositive(d, "promptTimeout");
+            this.promptTimeout = BridgeConfig.requirePositive(d, "promptTimeout");
             return this;
         }
 
         /** At most this many OS prompts a minute per user (default 10). */
         public Builder promptsPerMinute(int n) {
-            this.promptsPerMinute = requirePositive(n, "promptsPerMinute");
+            this.promptsPerMinute = BridgeConfig.requirePositive(n, "promptsPerMinute");
             return this;
         }
 
         /** At most this many first-contact pairings a minute, all connections together (default 5). */
         public Builder pairingsPerMinute(int n) {
-            this.pairingsPerMinute = requirePositive(n, "pairingsPerMinute");
+            this.pairingsPerMinute = BridgeConfig.requirePositive(n, "pairingsPerMinute");
             return this;
         }
 
         /** The largest IPC message accepted (default 64 MiB). */
         public Builder maxMessageSize(int bytes) {
-            this.maxMessageSize = requirePositive(bytes, "maxMessageSize");
+            this.maxMessageSize = BridgeConfig.requirePositive(bytes, "maxMessageSize");
             return this;
         }
 
         /** Requests in progress per connection before more get {@code rate_limited} (default 64). */
         public Builder maxConcurrentRequests(int n) {
-            this.maxConcurrentRequests = requirePositive(n, "maxConcurrentRequests");
+            this.maxConcurrentRequests = BridgeConfig.requirePositive(n, "maxConcurrentRequests");
             return this;
         }
 
@@ -472,7 +371,7 @@ public final class DesktopBridge implements AutoCloseable {
                 throw new IllegalArgumentException("registerChannel: " + iface.getName()
                         + " must be an interface annotated @IpcChannel");
             }
-            channels.add(new ChannelRegistration<>(iface, factory));
+            channels.add(new BridgeConfig.ChannelRegistration<>(iface, factory));
             return this;
         }
 
@@ -484,25 +383,10 @@ public final class DesktopBridge implements AutoCloseable {
             if (allowedCallers.isEmpty()) {
                 throw new IllegalStateException("allow at least one caller (extension) id with allowCaller");
             }
-            return new DesktopBridge(new Config(socketPath, List.copyOf(extraSockets), dataDirectory,
+            return new DesktopBridge(new BridgeConfig(socketPath, List.copyOf(extraSockets), dataDirectory,
                     Collections.unmodifiableSet(new LinkedHashSet<>(allowedCallers)), approver, authenticator, vault,
                     name, version, pairingTimeout, promptTimeout, promptsPerMinute, pairingsPerMinute, maxMessageSize,
                     maxConcurrentRequests, unlockRequest, List.copyOf(channels)));
-        }
-
-        private static int requirePositive(int n, String what) {
-            if (n <= 0) {
-                throw new IllegalArgumentException(what + " must be positive, was " + n);
-            }
-            return n;
-        }
-
-        private static Duration requirePositive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }

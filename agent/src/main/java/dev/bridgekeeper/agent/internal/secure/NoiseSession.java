@@ -2,7 +2,6 @@ package dev.bridgekeeper.agent.internal.secure;
 
 import dev.bridgekeeper.protocol.EnvelopeErrorCode;
 import dev.bridgekeeper.protocol.Envelopes;
-import dev.bridgekeeper.protocol.Limits;
 import dev.bridgekeeper.protocol.ProtocolViolation;
 import dev.bridgekeeper.protocol.UntrustedText;
 import dev.bridgekeeper.protocol.Vocabulary;
@@ -33,8 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 abstract class NoiseSession implements CryptoProvider.Session {
     private static final Logger log = LoggerFactory.getLogger(NoiseSession.class);
-    private static final int MAX_NAME = Limits.MAX_PEER_NAME_CHARS;
-    private static final int MAX_VERSION = Limits.MAX_PEER_VERSION_CHARS;
 
     final NoiseCryptoProvider p;
     final CryptoProvider.SessionIo io;
@@ -256,44 +253,20 @@ abstract class NoiseSession implements CryptoProvider.Session {
 
     /** This side's handshake payload: {@code {"name","version","protocol":1}}. */
     final byte[] ownPayload() {
-        ObjectNode n = p.json.createObjectNode();
-        n.put("name", p.name);
-        n.put("version", p.version);
-        n.put("protocol", dev.bridgekeeper.protocol.Version.PROTOCOL);
-        try {
-            return p.json.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return HandshakePayload.encode(p.json, p.name, p.version);
     }
 
     /** Checks and keeps the peer's handshake payload; false (after failing) if it is unfit. */
     final boolean acceptPeerPayload(byte[] payload) {
-        JsonNode n;
+        HandshakePayload peer;
         try {
-            n = p.json.readTree(payload);
-        } catch (IOException e) {
-            n = null;
-        }
-        if (n == null || !n.isObject() || !n.path("name").isTextual() || !n.path("version").isTextual()
-                || !n.path("protocol").isInt()) {
-            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "handshake payload must be {\"name\",\"version\",\"protocol\"}");
+            peer = HandshakePayload.decode(p.json, payload);
+        } catch (ProtocolViolation v) {
+            fail(v.code(), v.getMessage());
             return false;
         }
-        if (n.get("protocol").intValue() != dev.bridgekeeper.protocol.Version.PROTOCOL) {
-            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "peer speaks protocol " + n.get("protocol").intValue() + ", this side "
-                    + dev.bridgekeeper.protocol.Version.PROTOCOL);
-            return false;
-        }
-        String name = n.get("name").textValue();
-        String version = n.get("version").textValue();
-        if (name.isBlank() || name.length() > MAX_NAME || version.length() > MAX_VERSION
-                || hasControl(name) || hasControl(version)) {
-            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "peer name or version is empty, too long or has control characters");
-            return false;
-        }
-        peerName = name;
-        peerVersion = version;
+        peerName = peer.name();
+        peerVersion = peer.version();
         return true;
     }
 
@@ -407,9 +380,5 @@ abstract class NoiseSession implements CryptoProvider.Session {
             s = s.substring(0, max);
         }
         return UntrustedText.printable(s, s.length());
-    }
-
-    private static boolean hasControl(String s) {
-        return UntrustedText.hasControl(s);
     }
 }
