@@ -67,6 +67,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The system-wide tests (this one, e2e.sh, polkit-it.sh) install the same polkit action, rules and
+# test users and stop what those users run: two checkouts testing at once take turns.
+if [ "$(id -u)" -eq 0 ]; then
+    exec 9>/run/lock/bridgekeeper-system-tests.lock
+    flock -w 1800 9 || fail_early "another run of the system-wide tests held the lock for 30 minutes"
+fi
+
 # ---- 1. setup and build --------------------------------------------------------------------------
 bash "$ROOT/e2e/setup.sh" || fail_early "setup: e2e/setup.sh failed (see above)"
 

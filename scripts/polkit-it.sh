@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real polkit integration test for dev.bridgekeeper.biometrics.polkit.
 #
-# Runs PolkitIntegrationTest against a real polkitd, as non-root users, through the real JNA
+# Runs PolkitIntegrationIT against a real polkitd, as non-root users, through the real JNA
 # binding. Must run as root on Debian/Ubuntu (it installs packages with apt-get when missing).
 #
 # What it expects: this repository with its Maven build usable offline (`mvn -o`, dependencies in
@@ -19,7 +19,7 @@
 #   4. starts a private system bus (dbus-daemon, permissive config in a temp dir) and
 #      /usr/lib/polkit-1/polkitd on it, and exports DBUS_SYSTEM_BUS_ADDRESS; the machine's own
 #      system bus, if any, is not touched;
-#   5. runs PolkitIntegrationTest with BRIDGEKEEPER_POLKIT_IT=1; it starts each probe JVM as one of
+#   5. runs PolkitIntegrationIT with BRIDGEKEEPER_POLKIT_IT=1; it starts each probe JVM as one of
 #      the test users (setpriv) and pkttyagent for the cancel and timeout cases;
 #   6. on exit, stops polkitd and dbus-daemon by PID and removes the rules file, the action file
 #      (or restores the previous one) and the temp dir.
@@ -40,6 +40,14 @@ log() { printf 'polkit-it: %s\n' "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (it starts polkitd and installs a polkit action)"
+
+# The system-wide tests (this one, e2e.sh, polkit-it.sh) install the same polkit action, rules and
+# test users and stop what those users run: two checkouts testing at once take turns.
+if [ "$(id -u)" -eq 0 ]; then
+    exec 9>/run/lock/bridgekeeper-system-tests.lock
+    flock -w 1800 9 || die "another run of the system-wide tests held the lock for 30 minutes"
+fi
+
 [ -f "$ACTION_SRC" ] || die "missing $ACTION_SRC"
 
 # ---- 1. packages --------------------------------------------------------------------------
@@ -115,11 +123,11 @@ start_private_polkit "$WORK" || die "$PRIVATE_POLKIT_ERROR"
 log "dbus-daemon pid $DBUS_PID, polkitd pid $POLKITD_PID, bus $DBUS_SYSTEM_BUS_ADDRESS"
 
 # ---- 5. the test --------------------------------------------------------------------------
-log "running PolkitIntegrationTest"
+log "running PolkitIntegrationIT"
 set +e
 BRIDGEKEEPER_POLKIT_IT=1 BRIDGEKEEPER_POLKIT_IT_DIR=$WORK \
     "$MVN" -B -o -f "$ROOT/pom.xml" -pl biometrics test \
-    -Dtest=PolkitIntegrationTest -Dsurefire.failIfNoSpecifiedTests=false -Dsurefire.exitTimeout=120 \
+    -Dtest=PolkitIntegrationIT -Dsurefire.failIfNoSpecifiedTests=false -Dsurefire.exitTimeout=120 \
     >"$WORK/mvn.log" 2>&1
 result=$?
 set -e
@@ -134,11 +142,11 @@ if [ "$result" -ne 0 ]; then
     tail -n 60 "$WORK/mvn.log" >&2
     log "polkitd log:"
     cat "$WORK/polkitd.log" >&2
-    for report in "$ROOT"/biometrics/target/surefire-reports/*PolkitIntegrationTest*.txt; do
+    for report in "$ROOT"/biometrics/target/surefire-reports/*PolkitIntegrationIT*.txt; do
         [ -f "$report" ] && { log "$report:"; tail -n 80 "$report" >&2; }
     done
-    die "PolkitIntegrationTest failed"
+    die "PolkitIntegrationIT failed"
 fi
 grep -q 'Tests run: [1-9][0-9]*, Failures: 0, Errors: 0, Skipped: 0' "$WORK/mvn.log" \
-    || die "PolkitIntegrationTest did not run (skipped?)"
+    || die "PolkitIntegrationIT did not run (skipped?)"
 log "PASS"

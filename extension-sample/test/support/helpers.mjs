@@ -19,7 +19,7 @@ export async function setup({ desktop, keyStore, callerId = CALLER_ID, connect, 
     name: 'Test Extension',
     version: '1.2.3',
     keyStore,
-    handshakeTimeoutMs: 2000,
+    handshakeTimeoutMs: 30_000, // a deadline, not a measurement: generous for a loaded machine
     reconnectBaseMs: 5,
     reconnectMaxMs: 20,
     ...options,
@@ -28,7 +28,7 @@ export async function setup({ desktop, keyStore, callerId = CALLER_ID, connect, 
 }
 
 /** Resolves once `predicate(snapshot)` holds (checked now and on every state change). */
-export function waitFor(client, predicate, what = 'condition', timeoutMs = 3000) {
+export function waitFor(client, predicate, what = 'condition', timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
     if (predicate(client.snapshot())) return resolve(client.snapshot());
     const timer = setTimeout(() => {
@@ -49,7 +49,7 @@ export function waitForState(client, state, timeoutMs) {
 }
 
 /** Resolves with the arguments of the next `name` notification from the client. */
-export function nextEvent(client, name, timeoutMs = 3000) {
+export function nextEvent(client, name, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
@@ -64,7 +64,7 @@ export function nextEvent(client, name, timeoutMs = 3000) {
 }
 
 /** Polls `check()` until it is truthy (for things the simulator records). */
-export async function eventually(check, what = 'condition', timeoutMs = 3000) {
+export async function eventually(check, what = 'condition', timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real binding's signatures against the real GLib and libpolkit on this machine, for the
- * calls that need no bus (the rest run in {@link PolkitIntegrationTest}).
+ * calls that need no bus (the rest run in {@link PolkitIntegrationIT}).
  */
 class JnaPolkitPortTest {
     private static JnaPolkitPort port;

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the real {@link PolkitAuthenticator} once, in a child JVM started by
- * {@link PolkitIntegrationTest} as a non-root test user (root is always authorized by polkit).
+ * {@link PolkitIntegrationIT} as a non-root test user (root is always authorized by polkit).
  * Prints one {@code key=value} line per fact; no JUnit on its classpath.
  *
  * <pre>

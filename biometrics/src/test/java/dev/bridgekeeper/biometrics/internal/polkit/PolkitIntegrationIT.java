@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * {@link PolkitProbe} in a child JVM as one of those users (setpriv) with a copy of the classpath
  * in the scratch directory, because the repository may not be readable by them.
  */
-class PolkitIntegrationTest {
+class PolkitIntegrationIT {
     static final String USER_YES = "bktest-yes";
     static final String USER_NO = "bktest-no";
     static final String USER_ASK = "bktest-ask";
