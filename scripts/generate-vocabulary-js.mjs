@@ -5,7 +5,10 @@
 // (protocol/src/build/java/GenerateVocabulary.java), so a limit changed there changes for both.
 //
 // Usage: node scripts/generate-vocabulary-js.mjs [vocabulary.json] [output.js]
-// Without an output path the module is written to stdout. Exits 1 when the file lacks a section.
+//        node scripts/generate-vocabulary-js.mjs --check [vocabulary.json] <generated.js>
+// Without an output path the module is written to stdout. --check compares a checked-in generated
+// module with what the vocabulary gives now and exits 1 when they differ (drift), naming the fix.
+// Exits 1 when the vocabulary lacks a section.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -70,13 +73,30 @@ export function generate(vocabulary) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const input = process.argv[2] ?? defaultVocabulary;
+  const check = process.argv[2] === '--check';
+  const args = process.argv.slice(check ? 3 : 2);
+  const input = check && args.length === 1 ? defaultVocabulary : (args[0] ?? defaultVocabulary);
+  const output = check && args.length === 1 ? args[0] : args[1];
+  if (check && !output) {
+    console.error('generate-vocabulary-js: --check needs the generated module to compare');
+    process.exit(2);
+  }
   try {
     const source = generate(JSON.parse(readFileSync(input, 'utf8')));
-    if (process.argv[3]) writeFileSync(process.argv[3], source);
-    else process.stdout.write(source);
+    if (check) {
+      if (readFileSync(output, 'utf8') !== source) {
+        console.error(`generate-vocabulary-js: ${output} differs from ${input}; regenerate it: `
+          + `node scripts/generate-vocabulary-js.mjs ${input} ${output}`);
+        process.exit(1);
+      }
+      console.log(`generate-vocabulary-js: ${output} matches ${input}`);
+    } else if (output) {
+      writeFileSync(output, source);
+    } else {
+      process.stdout.write(source);
+    }
   } catch (error) {
-    console.error(`generate-vocabulary-js: ${input}: ${error.message}`);
+    console.error(`generate-vocabulary-js: ${error.message}`);
     process.exit(1);
   }
 }

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -83,4 +83,25 @@ test('the JavaScript module carries the vocabulary: codes, topics, limits', asyn
 test('a vocabulary without a limits section is refused, not half-generated', () => {
   assert.throws(() => generate({ protocolVersion: 1 }), /no 'limits'/);
   assert.throws(() => generate({ limits: { maxFrameBytes: 1.5 } }), /not an integer/);
+});
+
+test('--check passes for a current generated module and fails with the fix once the vocabulary changed', () => {
+  const script = join(root, 'scripts/generate-vocabulary-js.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'bk-vocabulary-'));
+  try {
+    const vocabulary = JSON.parse(readFileSync(vocabularyPath, 'utf8'));
+    const input = join(dir, 'vocabulary.json');
+    const generated = join(dir, 'vocabulary.js');
+    writeFileSync(input, JSON.stringify(vocabulary));
+    execFileSync(process.execPath, [script, input, generated]);
+    execFileSync(process.execPath, [script, '--check', input, generated]);
+
+    vocabulary.limits.maxTopicChars += 1;
+    writeFileSync(input, JSON.stringify(vocabulary));
+    const run = spawnSync(process.execPath, [script, '--check', input, generated], { encoding: 'utf8' });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /differs from .*regenerate it/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
