@@ -94,9 +94,11 @@ class TouchIdAuthenticatorTest {
     @Test
     void timeoutInvalidatesTheContextAndWaitsForItsReply() throws Exception {
         fake.waitForInvalidate = true;
-        assertEquals(Outcome.TIMED_OUT, verify(Duration.ofMillis(50)).outcome());
+        assertEquals(Outcome.TIMED_OUT, verify(Duration.ofMillis(500)).outcome());
         assertTrue(touchId.runner().awaitIdle(Duration.ofSeconds(10)));
-        assertEquals(1, fake.invalidations.get());
+        // On a loaded machine the deadline can pass before the worker starts evaluating; then
+        // there is no context to invalidate.
+        assertEquals(fake.evaluating.getCount() == 0 ? 1 : 0, fake.invalidations.get());
     }
 
     @Test
@@ -113,9 +115,10 @@ class TouchIdAuthenticatorTest {
     void aContextWhoseReplyNeverComesIsLeakedNotFreed() throws Exception {
         fake.waitForInvalidate = true;
         fake.ignoreInvalidate = true;
-        assertEquals(Outcome.TIMED_OUT, verify(Duration.ofMillis(20)).outcome());
+        assertEquals(Outcome.TIMED_OUT, verify(Duration.ofMillis(500)).outcome());
         assertTrue(touchId.runner().awaitIdle(Duration.ofSeconds(10)), "the worker gave up after the grace period");
-        expectedLeft = List.of("LAContext");
+        // Leaked only if evaluation had started (a loaded machine can reach the deadline first).
+        expectedLeft = fake.evaluating.getCount() == 0 ? List.of("LAContext") : List.of();
     }
 
     @Test

@@ -173,9 +173,10 @@ class PolkitAuthenticatorTest {
     @Test
     void timeoutCancelsTheBlockedCheck() throws Exception {
         fake.blockUntilCancelled = true;
-        assertEquals(Outcome.TIMED_OUT, verify(Duration.ofMillis(50)).outcome());
+        assertEquals(Outcome.TIMED_OUT, verify(Duration.ofMillis(500)).outcome());
         assertTrue(polkit.runner().awaitIdle(Duration.ofSeconds(10)));
-        assertEquals(1, fake.cancels.get());
+        // On a loaded machine the deadline can pass before the check starts: nothing to cancel then.
+        assertEquals(fake.interactiveCheckStarted.getCount() == 0 ? 1 : 0, fake.cancels.get());
     }
 
     @Test

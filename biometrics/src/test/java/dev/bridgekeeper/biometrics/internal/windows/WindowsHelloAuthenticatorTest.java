@@ -76,10 +76,13 @@ class WindowsHelloAuthenticatorTest {
     @Test
     void timeoutCancelsTheOperationAndReleasesIt() throws Exception {
         fake.waitForCancel = true;
-        assertEquals(Outcome.TIMED_OUT, verify(0, Duration.ofMillis(50)).outcome());
+        assertEquals(Outcome.TIMED_OUT, verify(0, Duration.ofMillis(500)).outcome());
         assertTrue(hello.runner().awaitIdle(Duration.ofSeconds(10)));
-        assertEquals(1, fake.cancels.get());
-        assertEquals(1, fake.closes.get());
+        // On a loaded machine the deadline can pass before the worker starts the operation; then
+        // there is nothing to cancel or release. Either way nothing may be left behind.
+        int started = fake.operationStarted.getCount() == 0 ? 1 : 0;
+        assertEquals(started, fake.cancels.get());
+        assertEquals(started, fake.closes.get());
     }
 
     @Test
@@ -95,10 +98,11 @@ class WindowsHelloAuthenticatorTest {
     @Test
     void anOperationIgnoringCancelIsAbandonedButStillReleased() throws Exception {
         fake.ignoreCancel = true;
-        assertEquals(Outcome.TIMED_OUT, verify(0, Duration.ofMillis(30)).outcome());
+        assertEquals(Outcome.TIMED_OUT, verify(0, Duration.ofMillis(500)).outcome());
         assertTrue(hello.runner().awaitIdle(Duration.ofSeconds(10)));
-        assertEquals(1, fake.cancels.get());
-        assertEquals(1, fake.closes.get());
+        int started = fake.operationStarted.getCount() == 0 ? 1 : 0; // see timeoutCancels…
+        assertEquals(started, fake.cancels.get());
+        assertEquals(started, fake.closes.get());
     }
 
     @Test
