@@ -1,5 +1,6 @@
 package dev.bridgekeeper.agent.internal.secure;
 
+import dev.bridgekeeper.protocol.Limits;
 import dev.bridgekeeper.agent.internal.ipc.AppIdentity;
 import dev.bridgekeeper.agent.PairingApprover;
 
@@ -74,7 +75,7 @@ public final class NoiseCryptoProvider implements CryptoProvider {
         this.handshakeTimeout = b.handshakeTimeout;
         this.pairingTimeout = b.pairingTimeout;
         this.pairingLimiter = b.pairingLimiter != null ? b.pairingLimiter
-                : new RateLimiter(5, TimeUnit.MINUTES.toNanos(1));
+                : new RateLimiter(Limits.PAIRINGS_PER_MINUTE, TimeUnit.MINUTES.toNanos(1));
         this.scheduler = b.scheduler != null ? b.scheduler : sharedScheduler();
         this.random = b.random;
         this.clock = b.clock;
@@ -157,8 +158,8 @@ public final class NoiseCryptoProvider implements CryptoProvider {
         private PairingApprover approver = PairingApprover.REJECT_ALL;
         private InitiatorListener listener = InitiatorListener.NONE;
         private String callerId;
-        private Duration handshakeTimeout = Duration.ofSeconds(10);
-        private Duration pairingTimeout = Duration.ofSeconds(120);
+        private Duration handshakeTimeout = Duration.ofSeconds(Limits.HANDSHAKE_TIMEOUT_SECONDS);
+        private Duration pairingTimeout = Duration.ofSeconds(Limits.PAIRING_APPROVAL_SECONDS);
         private RateLimiter pairingLimiter;
         private ScheduledExecutorService scheduler;
         private SecureRandom random = new SecureRandom();
