@@ -14,13 +14,13 @@
 // Prints one line per scenario (PASS/FAIL name (seconds): reason), then "N passed, M failed";
 // exits 1 when any scenario failed. Every process it starts is stopped by its pid at the end.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './lib/agent.mjs';
 import { CHROMIUM_EXTENSION_ID, launchChromium } from './lib/chromium.mjs';
 import { FIREFOX_ADDON_ID, launchFirefox } from './lib/firefox.mjs';
-import { check, killAllTracked, run, tail, waitUntil } from './lib/util.mjs';
+import { check, killAllTracked, run, startTracked, stopTracked, tail, waitUntil } from './lib/util.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = process.env.BK_E2E_WORK;
@@ -337,6 +337,113 @@ const scenarios = [
     },
   },
 ];
+
+// ---------------------------------------------------------------------------------------------
+// The sample Swing app (examples/desktop-app) instead of the reference agent: its own pairing
+// dialog, clicked for real. Only when scripts/e2e.sh built the app and started an X server.
+
+const DESKTOP_APP_JAR = process.env.BK_E2E_DESKTOP_APP ?? '';
+const DESKTOP_APP_DISPLAY = process.env.BK_E2E_DISPLAY ?? '';
+const sampleApp = { child: null, stderr: '', buttons: path.join(dirs.logs, 'desktop-app-buttons.jsonl') };
+
+/** Starts Sample Notes on the agent's socket and data directory (so the extension knows its key). */
+async function startSampleApp() {
+  sampleApp.stderr = '';
+  sampleApp.child = startTracked('desktop-app', 'java', [`-Dsample.notes.uiProbe=${sampleApp.buttons}`, '-jar',
+    DESKTOP_APP_JAR, '--socket', SOCKET, '--data-dir', dirs.agentData, '--allow', CHROMIUM_CALLER], {
+    env: { ...env, DISPLAY: DESKTOP_APP_DISPLAY },
+    logFile: path.join(dirs.logs, 'desktop-app.log'),
+    onStderr: (text) => { sampleApp.stderr += text; },
+  });
+  await waitUntil(() => {
+    check(sampleApp.child.exitCode === null, `the sample app exited:\n${tail(sampleApp.stderr)}`);
+    return /is serving on/.test(sampleApp.stderr);
+  }, { what: 'the sample app to start', timeoutMs: 60_000 });
+}
+
+/**
+ * Brings Chromium to a fresh pairing request and answers it by clicking `button` (approve or
+ * reject) in the app's dialog: the app reports where its buttons are on the X screen, and xdotool
+ * moves the pointer there and clicks, as a person does. Returns the extension's state afterwards.
+ */
+async function pairThroughSampleAppDialog(button) {
+  const now = await chromiumState(ctx.chromium, (s) => s.state === 'ready' || (s.state === 'pairing' && s.pairingCode)
+    || s.state === 'failed', 'ready, pairing or failed with the sample app', 45_000);
+  if (now.state === 'ready') {
+    for (const p of await pairingsOf(CHROMIUM_CALLER)) await agent.revoke(p.id); // the app answers the CLI too
+    await chromiumState(ctx.chromium, (s) => s.state === 'failed', 'unpaired', 15_000);
+  }
+  if ((await ctx.chromium.state()).state === 'failed') await ctx.chromium.click('retry');
+  const state = await chromiumState(ctx.chromium, (s) => s.state === 'pairing' && s.pairingCode, 'a pairing code', 30_000);
+  const dialog = await waitUntil(() => {
+    let lines = [];
+    try {
+      lines = readFileSync(sampleApp.buttons, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    } catch {
+      return null;
+    }
+    return lines.find((d) => d.code === state.pairingCode.display) ?? null;
+  }, { what: `the app's dialog showing ${state.pairingCode.display}`, timeoutMs: 30_000 });
+  const [x, y] = dialog[button];
+  const click = await run('xdotool', ['mousemove', '--sync', String(x), String(y), 'click', '1'],
+    { env: { ...env, DISPLAY: DESKTOP_APP_DISPLAY } });
+  check(click.code === 0, `xdotool failed (${click.code}): ${click.stderr}`);
+  return state;
+}
+
+if (DESKTOP_APP_JAR && DESKTOP_APP_DISPLAY) {
+  scenarios.push(
+    {
+      name: 'desktop-app: pairing approved by clicking Approve in the sample app\'s dialog',
+      needs: ['install'],
+      async before() {
+        await ctx.firefox?.close();
+        ctx.firefox = null;
+        await agent.stop();
+        ctx.chromium ??= await launchChromium({
+          executable: CHROMIUM,
+          userDataDir: path.join(dirs.home, '.config/chromium'),
+          extensionDir: path.join(REPO, 'extension-sample/dist/chromium'),
+          env,
+          logFile: path.join(dirs.logs, 'chromium.log'),
+        });
+      },
+      async run() {
+        await startSampleApp();
+        await pairThroughSampleAppDialog('approve');
+        const ready = await chromiumState(ctx.chromium, (s) => s.state === 'ready', 'ready after Approve', 20_000);
+        check(ready.headline === 'Paired with Sample Notes', `headline "${ready.headline}"`);
+        const stored = await pairingsOf(CHROMIUM_CALLER);
+        check(stored.length === 1 && stored[0].name === EXTENSION_NAME, `app pairings: ${JSON.stringify(stored)}`);
+        await ctx.chromium.screenshot(shot('desktop-app-1-approved'));
+      },
+    },
+    {
+      name: 'desktop-app: pairing rejected by clicking Reject in the sample app\'s dialog',
+      needs: ['desktop-app: pairing approved'],
+      async run() {
+        try {
+          await checkRejectedInSampleApp();
+        } finally {
+          await stopTracked(sampleApp.child); // as a user quits it; the runner's kill is for failures
+        }
+      },
+    },
+  );
+}
+
+/** The rejected pairing, as the extension and the app show it. */
+async function checkRejectedInSampleApp() {
+  await pairThroughSampleAppDialog('reject');
+  const rejected = await chromiumState(ctx.chromium, (s) => s.state === 'failed', 'failed after Reject', 20_000);
+  check(rejected.error?.code === 'pairing_rejected', `error ${JSON.stringify(rejected.error)}`);
+  check(rejected.headline === 'Pairing not approved', `headline "${rejected.headline}"`);
+  const popup = await popupShows(ctx.chromium, (p) => p.state === 'failed', 'the rejected state', 10_000);
+  check(popup.retryButton === 'Pair again', `button "${popup.retryButton}"`);
+  await ctx.chromium.screenshot(shot('desktop-app-2-rejected'));
+  check((await pairingsOf(CHROMIUM_CALLER)).length === 0, 'a rejected pairing was stored');
+  check((await agent.pairings()).pending.length === 0, 'a request is still pending');
+}
 
 // ---------------------------------------------------------------------------------------------
 // Runner

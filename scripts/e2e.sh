@@ -19,6 +19,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib/private-polkit.sh
 . "$(dirname "$0")/lib/private-polkit.sh"
+# shellcheck source=scripts/lib/desktop-app-display.sh
+. "$(dirname "$0")/lib/desktop-app-display.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MVN=${MVN:-mvn}
@@ -38,6 +40,7 @@ fail_early() {
 WORK=
 DBUS_PID=
 POLKITD_PID=
+XVFB_PID=
 RUNNER_PID=
 INSTALLED_ACTION=
 INSTALLED_RULES=
@@ -56,7 +59,7 @@ cleanup() {
             kill -KILL "$pid" 2>/dev/null || true
         done
     fi
-    for pid in $POLKITD_PID $DBUS_PID; do
+    for pid in $POLKITD_PID $DBUS_PID $XVFB_PID; do
         kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
     done
     [ -n "$INSTALLED_RULES" ] && rm -f "$RULES_FILE"
@@ -106,6 +109,15 @@ cp -a "$ROOT/extension-sample/dist" "$STAGE/extension-sample/"
 cp "$JAR" "$STAGE/cli/target/"
 cp "$HOST_JAR" "$STAGE/host/target/"
 
+# ---- 2b. the sample Swing app (examples/desktop-app) and a private X server for its dialog --------
+# BK_E2E_DESKTOP_APP=0 leaves these scenarios out.
+APP_ENV=()
+if [ "${BK_E2E_DESKTOP_APP:-1}" = 1 ]; then
+    start_desktop_app_display || fail_early "setup: $DESKTOP_APP_ERROR"
+    APP_ENV=(BK_E2E_DESKTOP_APP="$DESKTOP_APP_JAR" BK_E2E_DISPLAY="$DESKTOP_APP_DISPLAY")
+    log "sample app on X display $DESKTOP_APP_DISPLAY (Xvfb pid $XVFB_PID)"
+fi
+
 RUN_AS=()
 AUTHENTICATOR=none
 RUN_USER=$(id -un)
@@ -144,6 +156,7 @@ RUN_ENV=(PATH="$PATH" USER="$RUN_USER" LOGNAME="$RUN_USER" HOME="$STAGE/work" TM
     BK_E2E_WORK="$STAGE/work" BK_E2E_AUTHENTICATOR="$AUTHENTICATOR" BK_E2E_ONLY="${BK_E2E_ONLY:-}")
 [ -n "${JAVA_HOME:-}" ] && RUN_ENV+=(JAVA_HOME="$JAVA_HOME")
 [ -n "${DBUS_SYSTEM_BUS_ADDRESS:-}" ] && RUN_ENV+=(DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS")
+RUN_ENV+=("${APP_ENV[@]}")
 set +e
 "${RUN_AS[@]}" env -i "${RUN_ENV[@]}" node "$STAGE/e2e/run.mjs" &
 RUNNER_PID=$!

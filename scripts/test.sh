@@ -64,6 +64,21 @@ if [ -n "${BK_QUICK:-}" ]; then
     exit 0
 fi
 
+step "Desktop: the sample Swing app's real windows (Xvfb), pairing notifications on a private session bus"
+if [ "$(id -u)" = 0 ]; then
+    missing=()
+    command -v Xvfb >/dev/null || missing+=(xvfb)
+    command -v dbus-daemon >/dev/null || missing+=(dbus-daemon)
+    /usr/bin/python3 -c 'import dbus, gi' 2>/dev/null || missing+=(python3-dbus python3-gi)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+fi
+bash examples/desktop-app/run-tests.sh
+mvn -B -ntp -q -pl cli surefire:test -Dtest=FreedesktopNotifierTest -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dbridgekeeper.requireDbus=true
+record "desktop app and notifications: passed"
+
 if jdk=$(newest_jdk); then
     step "Java suite on $jdk"
     JAVA_HOME="$jdk" mvn -B -ntp verify

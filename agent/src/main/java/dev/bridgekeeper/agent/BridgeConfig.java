@@ -8,13 +8,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** The validated, immutable configuration a {@link DesktopBridge.Builder} produces. */
 record BridgeConfig(Path socketPath, List<Path> extraSockets, Path dataDirectory, Set<String> allowedCallers,
         PairingApprover approver, Authenticator authenticator, KeyVault vault, String name, String version,
         Duration pairingTimeout, Duration promptTimeout, int promptsPerMinute, int pairingsPerMinute,
-        int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels) {
+        int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels,
+        Consumer<BridgeActivity> activity) {
 
     /** One of the application's typed channels, registered when the bridge starts. */
     record ChannelRegistration<T>(Class<T> iface, Function<RequestContext, ? extends T> factory) {

@@ -25,11 +25,19 @@ final class BridgeControl implements Pairings, AgentControl {
         this.bridge = bridge;
     }
 
+    private PairingStore store() {
+        PairingStore s = bridge.store;
+        if (s == null) {
+            throw new IllegalStateException("start() the bridge first");
+        }
+        return s;
+    }
+
     // -- Pairings
 
     @Override
     public List<PairedExtension> list() {
-        return bridge.store().list().stream()
+        return store().list().stream()
                 .map(p -> new PairedExtension(p.id(), p.name(), p.callerId(), p.fingerprint(), p.created(),
                         Optional.ofNullable(p.lastSeen())))
                 .toList();
@@ -53,8 +61,8 @@ final class BridgeControl implements Pairings, AgentControl {
     /** Removes the pairing first, then tells and closes its live connections (PROTOCOL.md §5.6). */
     @Override
     public int revoke(String pairingId) {
-        Optional<PairingRecord> r = bridge.store().findById(pairingId);
-        if (r.isEmpty() || !bridge.store().remove(pairingId)) {
+        Optional<PairingRecord> r = store().findById(pairingId);
+        if (r.isEmpty() || !store().remove(pairingId)) {
             return -1;
         }
         log.info("pairing {} ('{}') revoked", pairingId, r.get().name());
@@ -75,7 +83,7 @@ final class BridgeControl implements Pairings, AgentControl {
 
     @Override
     public PairingStore pairingStore() {
-        return bridge.store();
+        return store();
     }
 
     @Override

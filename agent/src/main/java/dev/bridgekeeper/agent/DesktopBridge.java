@@ -75,7 +75,7 @@ public final class DesktopBridge implements AutoCloseable {
     final KeyVault vault;
     final PendingPairings pending = new PendingPairings();
     private final BridgeControl control = new BridgeControl(this);
-    private PairingStore store;
+    PairingStore store;
     NoiseCryptoProvider crypto;
     private SocketBackend backend;
     private IpcClient ipc;
@@ -124,6 +124,9 @@ public final class DesktopBridge implements AutoCloseable {
                 .maxMessageSize(config.maxMessageSize())
                 .maxConcurrentRequests(config.maxConcurrentRequests());
         ipc = ib.build();
+        if (config.activity() != null) {
+            BridgeActivityFeed.watch(ipc, pending, config.activity());
+        }
         Authenticator auth = config.authenticator() != null ? config.authenticator() : Authenticators.forName("auto");
         BiometricService.Shared shared = new BiometricService.Shared(auth, vault, new PromptGate(config.promptsPerMinute()),
                 System.getProperty("user.name"), config.promptTimeout(), this::parentWindowOf);
@@ -227,14 +230,6 @@ public final class DesktopBridge implements AutoCloseable {
         return c;
     }
 
-    PairingStore store() {
-        PairingStore s = store;
-        if (s == null) {
-            throw new IllegalStateException("start() the bridge first");
-        }
-        return s;
-    }
-
     /**
      * Configures a {@link DesktopBridge}. Each setter checks its value and fails at once with a
      * message that names the option; {@link #build()} checks what needs several options.
@@ -257,6 +252,7 @@ public final class DesktopBridge implements AutoCloseable {
         private int maxConcurrentRequests = Limits.MAX_CONCURRENT_REQUESTS_PER_CONNECTION;
         private Runnable unlockRequest;
         private final List<BridgeConfig.ChannelRegistration<?>> channels = new ArrayList<>();
+        private Consumer<BridgeActivity> activity;
 
         private Builder() {}
 
@@ -361,6 +357,16 @@ public final class DesktopBridge implements AutoCloseable {
         }
 
         /**
+         * Hears what happens on the bridge (connections, pairing requests and answers, calls with
+         * their method and outcome; never payloads or keys), for an activity view or audit log.
+         * Runs on connection threads: return quickly, hand UI work to the UI thread.
+         */
+        public Builder onActivity(Consumer<BridgeActivity> listener) {
+            this.activity = listener;
+            return this;
+        }
+
+        /**
          * Serves one of the application's typed channels: {@code iface} carries {@link IpcChannel},
          * {@code factory} makes the implementation for each call's {@link RequestContext}.
          */
@@ -386,7 +392,7 @@ public final class DesktopBridge implements AutoCloseable {
             return new DesktopBridge(new BridgeConfig(socketPath, List.copyOf(extraSockets), dataDirectory,
                     Collections.unmodifiableSet(new LinkedHashSet<>(allowedCallers)), approver, authenticator, vault,
                     name, version, pairingTimeout, promptTimeout, promptsPerMinute, pairingsPerMinute, maxMessageSize,
-                    maxConcurrentRequests, unlockRequest, List.copyOf(channels)));
+                    maxConcurrentRequests, unlockRequest, List.copyOf(channels), activity));
         }
     }
 }

@@ -98,6 +98,7 @@ final class AgentCommand {
                 + ", allowed: " + String.join(", ", allowed) + "). Ctrl-C stops it.");
         Console console = System.console();
         bridge.pairings().onRequest(r -> announce(r, console != null));
+        bridge.pairings().onRequest(dev.bridgekeeper.cli.notify.PairingNotifications.forThisDesktop(bridge.pairings()));
         if (console != null) {
             Thread t = new Thread(() -> answerOnTerminal(bridge), "bridgekeeper-terminal");
             t.setDaemon(true);

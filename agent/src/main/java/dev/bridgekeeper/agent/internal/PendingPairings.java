@@ -18,6 +18,8 @@ import java.util.function.Consumer;
 public final class PendingPairings {
     private final Map<String, Entry> pending = new ConcurrentHashMap<>();
     private final List<Consumer<PairingRequest>> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.BiConsumer<PairingRequest, String>> answerWatchers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private record Entry(PairingRequest request, CompletableFuture<Boolean> answer) {}
 
@@ -29,14 +31,20 @@ public final class PendingPairings {
         return request -> {
             CompletableFuture<Boolean> answer = new CompletableFuture<>();
             pending.put(request.connectionId(), new Entry(request, answer));
-            answer.whenComplete((v, e) -> pending.remove(request.connectionId()));
-            if (appApprover != null) {
-                CompletableFuture<Boolean> app = appApprover.approve(request);
-                app.whenComplete((v, e) -> answer.complete(Boolean.TRUE.equals(v) && e == null));
-                answer.whenComplete((v, e) -> app.cancel(false)); // Closes the app's dialog.
-            }
+            answer.whenComplete((v, e) -> {
+                pending.remove(request.connectionId());
+                String outcome = e != null ? "cancelled" : Boolean.TRUE.equals(v) ? "approved" : "rejected";
+                answerWatchers.forEach(w -> w.accept(request, outcome));
+            });
+            // Watchers hear of the request before anyone can answer it (an app may answer at once).
             for (Consumer<PairingRequest> w : watchers) {
                 w.accept(request);
+            }
+            if (appApprover != null) {
+                CompletableFuture<Boolean> app = appApprover.approve(request);
+                // Async: an app completes this on its UI thread, which must not save the pairing.
+                app.whenCompleteAsync((v, e) -> answer.complete(Boolean.TRUE.equals(v) && e == null));
+                answer.whenComplete((v, e) -> app.cancel(false)); // Closes the app's dialog.
             }
             return answer;
         };
@@ -45,6 +53,11 @@ public final class PendingPairings {
     /** Hears each new request (e.g. to print it on the agent's terminal). */
     public void watch(Consumer<PairingRequest> watcher) {
         watchers.add(watcher);
+    }
+
+    /** Hears how each request ended: {@code approved}, {@code rejected} or {@code cancelled}. */
+    public void watchAnswers(java.util.function.BiConsumer<PairingRequest, String> watcher) {
+        answerWatchers.add(watcher);
     }
 
     /** The requests waiting now. */

@@ -333,6 +333,11 @@ public final class IpcClient implements AutoCloseable {
         inbound.addListener(listener);
     }
 
+    /** Sets who hears how each served request ended (method and outcome only). */
+    public void observeCalls(dev.bridgekeeper.agent.internal.rpc.RpcServer.CallObserver observer) {
+        server.observe(observer);
+    }
+
     /** Removes a listener added before. */
     public void removeConnectionListener(ConnectionListener listener) {
         inbound.removeListener(listener);

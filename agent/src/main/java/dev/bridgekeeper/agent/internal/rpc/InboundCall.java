@@ -35,6 +35,9 @@ final class InboundCall {
 
         /** Counts a handler failure answered with {@code internal_error}. */
         void handlerFailed();
+
+        /** The call was answered with {@code response} (for the call observer). */
+        void answered(InboundCall call, ObjectNode response);
     }
 
     final String connectionId;
@@ -121,7 +124,9 @@ final class InboundCall {
     /** Ends the request with an error the handler did not choose (cancel, deadline, busy). */
     void abort(RpcErrorCode code, String message) {
         if (finish(true)) {
-            owner.send(connectionId, RpcResponses.error(id, code.code(), message, null));
+            ObjectNode response = RpcResponses.error(id, code.code(), message, null);
+            owner.send(connectionId, response);
+            owner.answered(this, response);
         }
     }
 
@@ -133,6 +138,7 @@ final class InboundCall {
     private void answer(ObjectNode response) {
         if (finish(false)) {
             owner.send(connectionId, response);
+            owner.answered(this, response);
         }
     }
 

@@ -62,6 +62,13 @@ public final class RpcServer implements AutoCloseable {
         void send(String connectionId, ObjectNode response);
     }
 
+    /** Hears how each request with a known method ended (for an activity view: no payloads). */
+    @FunctionalInterface
+    public interface CallObserver {
+        /** {@code outcome} is {@code ok} or the error's wire name; runs on the answering thread. */
+        void answered(String connectionId, String method, String outcome);
+    }
+
     private final ObjectMapper mapper;
     private final Executor executor;
     private final ScheduledExecutorService timer;
@@ -77,6 +84,7 @@ public final class RpcServer implements AutoCloseable {
     private final LongAdder handlerFailures = new LongAdder();
     private volatile boolean closed;
     private final InboundCall.Owner calls = new Calls();
+    private volatile CallObserver observer;
 
     /**
      * @param mapper converts results and channel params
@@ -166,6 +174,7 @@ public final class RpcServer implements AutoCloseable {
         // Before pairing, say nothing about which methods exist.
         if (!source.paired() && !method.equals(DISCOVER)) {
             reject(connectionId, id, RpcErrorCode.NOT_PAIRED, "the session is not paired");
+            observe(connectionId, method, RpcErrorCode.NOT_PAIRED.wireName());
             return;
         }
         MethodRegistry.Registration registration = method.equals(DISCOVER)
@@ -173,12 +182,14 @@ public final class RpcServer implements AutoCloseable {
                 : methods.get(method);
         if (registration == null) {
             reject(connectionId, id, RpcErrorCode.METHOD_NOT_FOUND, "no method '" + method + "'");
+            observe(connectionId, method, RpcErrorCode.METHOD_NOT_FOUND.wireName());
             return;
         }
 
         Map<String, InboundCall> calls = inFlight.computeIfAbsent(connectionId, k -> new ConcurrentHashMap<>());
         if (calls.size() >= maxConcurrentPerConnection) {
             reject(connectionId, id, RpcErrorCode.RATE_LIMITED, "too many requests in progress on this connection");
+            observe(connectionId, method, RpcErrorCode.RATE_LIMITED.wireName());
             return;
         }
         Duration deadline = registration.deadline() != null ? registration.deadline() : defaultDeadline;
@@ -196,6 +207,23 @@ public final class RpcServer implements AutoCloseable {
             executor.execute(() -> call.run(registration.handler(), request.params()));
         } catch (RejectedExecutionException e) {
             call.abort(RpcErrorCode.RATE_LIMITED, "the server is busy");
+        }
+    }
+
+    /** Sets who hears how requests ended (one observer; null: none). */
+    public void observe(CallObserver callObserver) {
+        this.observer = callObserver;
+    }
+
+    private void observe(String connectionId, String method, String outcome) {
+        CallObserver o = observer;
+        if (o == null) {
+            return;
+        }
+        try {
+            o.answered(connectionId, method, outcome);
+        } catch (RuntimeException e) {
+            log.warn("call observer failed: {}", e.toString());
         }
     }
 
@@ -270,6 +298,11 @@ public final class RpcServer implements AutoCloseable {
         @Override
         public void handlerFailed() {
             handlerFailures.increment();
+        }
+
+        @Override
+        public void answered(InboundCall call, ObjectNode response) {
+            observe(call.connectionId, call.method, RpcResponses.outcomeOf(response));
         }
     }
 
