@@ -6,7 +6,7 @@
 .DESCRIPTION
     Copies the jar into the install folder, writes a launcher, one manifest per browser family
     (UTF-8 without BOM) and, for each browser, a registry key
-    SOFTWARE\<vendor>\NativeMessagingHosts\dev.bridgekeeper.host (64-bit view) whose default
+    SOFTWARE\<vendor>\NativeMessagingHosts\<host name> (64-bit view) whose default
     value is the manifest's absolute path. Everything created is listed in installed-files.txt in
     the install folder; -Uninstall removes exactly that. Re-running gives the same result.
 
@@ -15,6 +15,14 @@
     on PATH). Without either, a .cmd launcher is written with a warning: cmd.exe mangles
     non-ASCII paths and leaves cmd.exe processes behind.
 
+.PARAMETER HostName
+    The product's native messaging host name (default dev.bridgekeeper.host): reverse-DNS of
+    lowercase letters, digits and underscores, e.g. com.example.vault, at most 40 characters.
+    Each product gets its own manifests, registry keys, install folder, agent socket and data
+    folder, so products embedding Bridgekeeper install side by side. A desktop app embedding the
+    agent library uses DesktopBridge.builder().product(new ProductIdentity(name, displayName)).
+.PARAMETER DisplayName
+    The product's name in manifests (default Bridgekeeper).
 .PARAMETER Scope
     User (default): HKCU keys, files in %LOCALAPPDATA%\Programs\Bridgekeeper.
     System: HKLM keys, files in %ProgramFiles%\Bridgekeeper (run as administrator).
@@ -46,6 +54,8 @@
 #>
 [CmdletBinding()]
 param(
+    [string] $HostName = 'dev.bridgekeeper.host',
+    [string] $DisplayName = 'Bridgekeeper',
     [ValidateSet('User', 'System')] [string] $Scope = 'User',
     [string[]] $Browser = @(),
     [string[]] $ChromeId = @('ehcmijlhbioomifbjmghlpklegfgldmf'),
@@ -63,7 +73,18 @@ param(
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
-$HostName = 'dev.bridgekeeper.host'
+$DefaultHostName = 'dev.bridgekeeper.host'
+# The same rule as SocketPaths.requireHostName and install.sh.
+if ($HostName -cnotmatch '^[a-z0-9_]+(\.[a-z0-9_]+)+$' -or $HostName.Length -gt 40) {
+    Write-Host "install.ps1: error: -HostName '$HostName' is not a reverse-DNS name of lowercase letters, digits and underscores joined by single dots (at most 40 characters), e.g. com.example.vault" -ForegroundColor Red
+    exit 1
+}
+if (-not $DisplayName -or $DisplayName -match '[^\x20-\x7E]') {
+    Write-Host "install.ps1: error: -DisplayName must be printable ASCII and not empty" -ForegroundColor Red
+    exit 1
+}
+# The product's folder: Bridgekeeper for the default host name (today's paths), else the host name.
+$ProductFolder = if ($HostName -ceq $DefaultHostName) { 'Bridgekeeper' } else { $HostName }
 $RepoDir = Split-Path -Parent $PSScriptRoot
 $LogName = 'installed-files.txt'
 $LogHeader = '# bridgekeeper install log v1: what install.ps1 created; uninstall removes exactly these'
@@ -128,8 +149,8 @@ foreach ($b in $Browser) {
 }
 
 if (-not $Prefix) {
-    if ($Scope -eq 'System') { $Prefix = Join-Path $env:ProgramFiles 'Bridgekeeper' }
-    else { $Prefix = Join-Path $env:LOCALAPPDATA 'Programs\Bridgekeeper' }
+    if ($Scope -eq 'System') { $Prefix = Join-Path $env:ProgramFiles $ProductFolder }
+    else { $Prefix = Join-Path $env:LOCALAPPDATA "Programs\$ProductFolder" }
 }
 $Prefix = [System.IO.Path]::GetFullPath($Prefix).TrimEnd('\')
 if (Test-LookAlikePath $Prefix) {
@@ -495,7 +516,7 @@ if (-not $NoCds) {
     }
 }
 
-$launcherArgs = @($JavaForLauncher) + @(Get-LauncherFlags $haveArchive) + @('-jar', $HostJarName, 'host')
+$launcherArgs = @($JavaForLauncher) + @(Get-LauncherFlags $haveArchive) + @('-jar', $HostJarName, 'host', "--host-name=$HostName")
 
 # The launcher: .exe (prebuilt, or compiled here), else .cmd with a warning.
 $exePath = Join-Path $Prefix 'bridgekeeper-host.exe'
@@ -564,8 +585,8 @@ function New-ManifestText([string] $Family) {
     $template = [System.IO.File]::ReadAllText((Join-Path $RepoDir "manifests\$Family.json.in"), $Utf8NoBom)
     if ($Family -eq 'chromium') { $items = $ChromeId | ForEach-Object { '"chrome-extension://' + $_ + '/"' } }
     else { $items = $FirefoxId | ForEach-Object { '"' + $_ + '"' } }
-    $text = $template.Replace('@PATH@', (ConvertTo-JsonText $LauncherPath))
-    $text = $text.Replace('@DESCRIPTION@', 'Bridgekeeper native messaging host')
+    $text = $template.Replace('@NAME@', $HostName).Replace('@PATH@', (ConvertTo-JsonText $LauncherPath))
+    $text = $text.Replace('@DESCRIPTION@', (ConvertTo-JsonText "$DisplayName native messaging host"))
     return $text.Replace('@ALLOWED@', '[' + (@($items) -join ', ') + ']').Replace("`r`n", "`n")
 }
 

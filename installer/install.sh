@@ -17,15 +17,11 @@ export LC_ALL
 
 SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
-HOST_NAME=dev.bridgekeeper.host
-MANIFEST_FILE="$HOST_NAME.json"
-DESCRIPTION="Bridgekeeper native messaging host"
+DEFAULT_HOST_NAME=dev.bridgekeeper.host
 DEFAULT_CHROME_ID=ehcmijlhbioomifbjmghlpklegfgldmf
 DEFAULT_FIREFOX_ID=bridgekeeper-sample@bridgekeeper.dev
 LOG_NAME=installed-files.txt
 LOG_HEADER="# bridgekeeper install log v1: what install.sh created; uninstall removes exactly these"
-SYSTEMD_UNIT=bridgekeeper-agent.service
-LAUNCH_AGENT_LABEL=dev.bridgekeeper.agent
 POLKIT_ACTION_FILE=dev.bridgekeeper.unlock.policy
 CDS_TIMEOUT_SECONDS=60
 
@@ -35,6 +31,12 @@ usage: install.sh [options]          install (or update) Bridgekeeper's native m
        install.sh --uninstall [...]  remove exactly what an earlier install created
 
 options:
+  --host-name NAME       the product's native messaging host name (default dev.bridgekeeper.host):
+                         reverse-DNS of lowercase letters, digits and underscores, e.g.
+                         com.example.vault, at most 40 characters. Each product gets its own
+                         manifests, launcher, install folder, agent socket and data folder, so
+                         products embedding Bridgekeeper install side by side
+  --display-name TEXT    the product's name in manifests and service files (default Bridgekeeper)
   --scope user|system    user (default): manifests in your browser profiles, files under
                          ~/.local/share/bridgekeeper; system: system-wide folders and
                          /opt/bridgekeeper (needs root)
@@ -45,7 +47,8 @@ options:
   --firefox-id ID        Firefox add-on id to allow (repeatable);
                          default bridgekeeper-sample@bridgekeeper.dev
   --prefix DIR           install folder (default: $XDG_DATA_HOME/bridgekeeper, i.e.
-                         ~/.local/share/bridgekeeper, or /opt/bridgekeeper for --scope system)
+                         ~/.local/share/bridgekeeper, or /opt/bridgekeeper for --scope system;
+                         with --host-name NAME, NAME instead of bridgekeeper)
   --jar PATH             the runnable jar (default: cli/target/bridgekeeper.jar in this repo);
                          the host-only bridgekeeper-host.jar next to it, when there, is
                          installed too and runs the browser's host (it starts faster)
@@ -54,16 +57,24 @@ options:
                          PATH); bundle: build a trimmed runtime with jlink into the prefix
   --polkit               Linux: install polkit/dev.bridgekeeper.unlock.policy into
                          /usr/share/polkit-1/actions (asks for root through sudo or pkexec)
-  --systemd-user         Linux: install a systemd user unit running 'bridgekeeper agent'
-  --launch-agent         macOS: install a LaunchAgent running 'bridgekeeper agent'
+  --systemd-user         Linux: install a systemd user unit running 'bridgekeeper agent' for this
+                         product, allowing exactly the --chrome-id/--firefox-id extensions
+  --launch-agent         macOS: the same as a LaunchAgent
   --no-cds               do not build the class-data archive (AOT cache on JDK 25+);
                          the host then starts slower
   --dry-run              print every file and folder that would be created, changed or
                          removed, and change nothing
   --list-browsers        print the supported browsers, their manifest folders and whether
                          they were found, then exit
-  --uninstall            remove what the install log in the prefix lists
+  --uninstall            remove what the install log in the prefix lists; keeps the product's
+                         identity key and pairings (and says where)
+  --purge                with --uninstall: also remove the identity key and pairings
   -h, --help             this help
+
+The 'bridgekeeper' command is linked into ~/.local/bin (user scope) or /usr/local/bin (system
+scope) for the default product; with --host-name, run <prefix>/bin/bridgekeeper with
+--host-name NAME. A library embedding Bridgekeeper uses DesktopBridge.builder().product(...) with
+the same host name.
 
 Paths with non-ASCII characters in the install folder are refused (look-alike letters such as a
 Cyrillic 'а' make paths that look right and are not; Windows launchers also mangle them).
@@ -91,6 +102,9 @@ WANT_CDS=1
 DRY_RUN=0
 LIST_ONLY=0
 UNINSTALL=0
+PURGE=0
+HOST_NAME=$DEFAULT_HOST_NAME
+DISPLAY_NAME=Bridgekeeper
 
 need_value() { [ "$2" -ge 2 ] || die "option $1 needs a value (see --help)"; }
 
@@ -103,6 +117,11 @@ append_line() { # VAR_CONTENT NEW -> prints content with NEW appended unless alr
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --host-name) need_value "$1" $#; HOST_NAME=$2; shift 2 ;;
+    --host-name=*) HOST_NAME=${1#*=}; shift ;;
+    --display-name) need_value "$1" $#; DISPLAY_NAME=$2; shift 2 ;;
+    --display-name=*) DISPLAY_NAME=${1#*=}; shift ;;
+    --purge) PURGE=1; shift ;;
     --scope) need_value "$1" $#; SCOPE=$2; shift 2 ;;
     --scope=*) SCOPE=${1#*=}; shift ;;
     --browser) need_value "$1" $#; BROWSERS=$(append_line "$BROWSERS" "$2"); shift 2 ;;
@@ -131,6 +150,30 @@ done
 
 case "$SCOPE" in user|system) ;; *) die "--scope must be user or system, not '$SCOPE'" ;; esac
 case "$RUNTIME" in system|bundle) ;; *) die "--runtime must be system or bundle, not '$RUNTIME'" ;; esac
+[ "$PURGE" = 0 ] || [ "$UNINSTALL" = 1 ] || die "--purge goes with --uninstall"
+# Host names as browsers accept them (and as SocketPaths.requireHostName checks them): lowercase
+# letters, digits, underscores, single dots; reverse-DNS, so at least one dot; short enough that
+# the socket path fits the ~100-byte Unix limit.
+if ! printf '%s' "$HOST_NAME" | grep -Eq '^[a-z0-9_]+(\.[a-z0-9_]+)+$' || [ "${#HOST_NAME}" -gt 40 ]; then
+  die "--host-name '$HOST_NAME' is not a reverse-DNS name of lowercase letters, digits and underscores joined by single dots (at most 40 characters), e.g. com.example.vault"
+fi
+printf '%s' "$DISPLAY_NAME" | grep -q '[^ -~]' && die "--display-name must be printable ASCII"
+[ -n "$DISPLAY_NAME" ] || die "--display-name must not be empty"
+# The product's folder name: 'bridgekeeper' for the default host name (today's paths), the host
+# name itself otherwise; the same rule as SocketPaths.productFolder in the Java code.
+if [ "$HOST_NAME" = "$DEFAULT_HOST_NAME" ]; then PRODUCT_FOLDER=bridgekeeper; else PRODUCT_FOLDER=$HOST_NAME; fi
+HOST_NAME_ARGS=""
+[ "$HOST_NAME" = "$DEFAULT_HOST_NAME" ] || HOST_NAME_ARGS=" --host-name $HOST_NAME"
+MANIFEST_FILE="$HOST_NAME.json"
+DESCRIPTION="$DISPLAY_NAME native messaging host"
+if [ "$HOST_NAME" = "$DEFAULT_HOST_NAME" ]; then
+  SYSTEMD_UNIT=bridgekeeper-agent.service
+  LAUNCH_AGENT_LABEL=dev.bridgekeeper.agent
+else
+  SYSTEMD_UNIT="$HOST_NAME-agent.service"
+  LAUNCH_AGENT_LABEL="$HOST_NAME.agent"
+fi
+
 [ -n "$CHROME_IDS" ] || CHROME_IDS=$DEFAULT_CHROME_ID
 [ -n "$FIREFOX_IDS" ] || FIREFOX_IDS=$DEFAULT_FIREFOX_ID
 
@@ -165,8 +208,16 @@ ROOT=${BRIDGEKEEPER_TEST_ROOT:-}
 CONFIG_HOME=${XDG_CONFIG_HOME:-$HOME/.config}
 DATA_HOME=${XDG_DATA_HOME:-$HOME/.local/share}
 
+# The product's identity key and pairings (SocketPaths.dataDirectory's rule); per OS user.
+if [ "$OS" = darwin ]; then
+  if [ "$PRODUCT_FOLDER" = bridgekeeper ]; then DATA_DIR="$HOME/Library/Application Support/Bridgekeeper/agent"
+  else DATA_DIR="$HOME/Library/Application Support/$PRODUCT_FOLDER/agent"; fi
+else
+  DATA_DIR="$DATA_HOME/$PRODUCT_FOLDER/agent"
+fi
+
 if [ -z "$PREFIX" ]; then
-  if [ "$SCOPE" = user ]; then PREFIX="$DATA_HOME/bridgekeeper"; else PREFIX="$ROOT/opt/bridgekeeper"; fi
+  if [ "$SCOPE" = user ]; then PREFIX="$DATA_HOME/$PRODUCT_FOLDER"; else PREFIX="$ROOT/opt/$PRODUCT_FOLDER"; fi
 fi
 case "$PREFIX" in /*) ;; *) PREFIX="$(pwd)/$PREFIX" ;; esac
 PREFIX=${PREFIX%/}
@@ -191,7 +242,7 @@ row() { printf '%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "${5:-}"; }
 
 flatpak_row() { # NAME FAMILY APP_ID RELATIVE_MANIFEST_DIR
   app="$HOME/.var/app/$3"
-  row "$1" "$2" "$app" "$app/$4" "$app/data/bridgekeeper"
+  row "$1" "$2" "$app" "$app/$4" "$app/data/$PRODUCT_FOLDER"
 }
 
 catalog_linux_user() {
@@ -304,7 +355,20 @@ catalog_darwin_system() {
   row librewolf firefox "$apps/LibreWolf.app" "$la/LibreWolf/NativeMessagingHosts"
 }
 
-catalog() { "catalog_${OS}_${SCOPE}"; }
+# User scope: a browser installed system-wide but never started has no profile folder yet, and it
+# still reads the user folder, so its install folders (the system rows' markers) count as signs of
+# it too; bridgekeeper doctor counts the same folders, so the two agree on what is installed.
+catalog() {
+  if [ "$SCOPE" = system ]; then "catalog_${OS}_system"; return; fi
+  system_rows=$(SCOPE=system "catalog_${OS}_system")
+  "catalog_${OS}_user" | while IFS='|' read -r name family markers dir sandbox; do
+    if [ -z "$sandbox" ]; then
+      extra=$(printf '%s\n' "$system_rows" | awk -F'|' -v n="$name" '$1 == n { print $3 }' | tr '\n' ';')
+      [ -z "$extra" ] || markers="$markers;${extra%;}"
+    fi
+    row "$name" "$family" "$markers" "$dir" "$sandbox"
+  done
+}
 
 markers_present() { # 'a;b;c' -> 0 when one exists
   rest=$1
@@ -329,7 +393,7 @@ CATALOG=$(catalog)
 KNOWN_NAMES=$(printf '%s\n' "$CATALOG" | cut -d'|' -f1 | uniq)
 
 if [ "$LIST_ONLY" = 1 ]; then
-  say "Browsers for $OS, scope $SCOPE (found = its config folder exists):"
+  say "Browsers for $OS, scope $SCOPE (found = its profile or install folder exists):"
   printf '%s\n' "$CATALOG" | while IFS='|' read -r name family markers dir sandbox; do
     if markers_present "$markers"; then state=found; else state="-"; fi
     extra=""
@@ -429,7 +493,7 @@ remove_path() { # KIND PATH
     tree)
       [ -d "$p" ] || return 0
       # Never remove a whole folder that is not ours.
-      case "$p" in */bridgekeeper/*) ;; *) warn "not removing '$p': not a Bridgekeeper folder"; return 0 ;; esac
+      case "$p" in */bridgekeeper/*|*/"$PRODUCT_FOLDER"/*) ;; *) warn "not removing '$p': not a Bridgekeeper folder"; return 0 ;; esac
       if [ "$DRY_RUN" = 1 ]; then say "[dry-run] remove folder tree $p"; else rm -rf "$p"; fi
       ;;
     dir)
@@ -495,9 +559,20 @@ remove_entries() { # LOG_TEXT KEEP_TEXT
 # ---------------------------------------------------------------------------------------------
 # Uninstall
 
+# --purge: the product's identity key and pairings (the user's data, never in the install log).
+purge_data() {
+  [ -d "$DATA_DIR" ] || return 0
+  case "$DATA_DIR" in */agent) ;; *) die "refusing to purge '$DATA_DIR': not an agent data folder" ;; esac
+  if [ "$DRY_RUN" = 1 ]; then say "[dry-run] remove folder tree $DATA_DIR (identity key and pairings)"; return 0; fi
+  rm -rf "$DATA_DIR"
+  rmdir "$(dirname "$DATA_DIR")" 2>/dev/null || true
+  say "Removed the identity key and pairings in $DATA_DIR."
+}
+
 if [ "$UNINSTALL" = 1 ]; then
   if [ ! -f "$LOG_FILE" ]; then
-    say "Nothing to uninstall: no install log at $LOG_FILE (use the same --scope/--prefix as the install)."
+    say "Nothing to uninstall: no install log at $LOG_FILE (use the same --scope/--prefix/--host-name as the install)."
+    [ "$PURGE" = 0 ] || purge_data
     exit 0
   fi
   if [ "$SCOPE" = system ] && [ -z "$ROOT" ] && [ "$(id -u)" != 0 ]; then
@@ -509,9 +584,15 @@ if [ "$UNINSTALL" = 1 ]; then
   fi
   # The log lives in the prefix: remove it first so the prefix can go too.
   if [ "$DRY_RUN" = 1 ]; then say "[dry-run] remove file $LOG_FILE (install log)"; else rm -f "$LOG_FILE"; fi
+  # The identity key and pairings are the user's data, not installed files: only --purge
+  # removes them, before the folders so that an emptied prefix can go too.
+  [ "$PURGE" = 0 ] || purge_data
   remove_entries "$OLD_LOG" ""
   [ "$DRY_RUN" = 1 ] && exit 0
-  say "Bridgekeeper uninstalled from $PREFIX."
+  say "$DISPLAY_NAME ($HOST_NAME) uninstalled from $PREFIX."
+  if [ "$PURGE" = 0 ] && [ -d "$DATA_DIR" ]; then
+    say "Kept the identity key and pairings in $DATA_DIR (paired extensions keep working after a re-install); remove them with --uninstall --purge$HOST_NAME_ARGS."
+  fi
   exit 0
 fi
 
@@ -525,6 +606,11 @@ fi
 [ "$WANT_LAUNCH_AGENT" = 1 ] && [ "$OS" != darwin ] && die "--launch-agent is for macOS; use --systemd-user on Linux"
 [ "$WANT_POLKIT" = 1 ] && [ "$OS" != linux ] && die "--polkit is for Linux (macOS uses Touch ID through LocalAuthentication)"
 
+# An installed copy of this script (<prefix>/installer/install.sh, run by 'bridgekeeper install')
+# finds the jar it installed in <prefix>.
+if [ -z "$JAR" ] && [ ! -f "$REPO_DIR/cli/target/bridgekeeper.jar" ] && [ -f "$REPO_DIR/bridgekeeper.jar" ]; then
+  JAR="$REPO_DIR/bridgekeeper.jar"
+fi
 [ -n "$JAR" ] || JAR="$REPO_DIR/cli/target/bridgekeeper.jar"
 [ -f "$JAR" ] || die "jar not found: $JAR. Build it first: (cd '$REPO_DIR' && mvn -B -q package -DskipTests), or pass --jar PATH"
 # The host-only jar (host and protocol classes): the browser's launcher runs it. It lies next to
@@ -540,7 +626,7 @@ for fam in chromium firefox; do
 done
 
 # Java: $JAVA_HOME, then java on PATH, then (macOS) /usr/libexec/java_home. Prints java.home.
-java_home_of() { # JAVA_EXECUTABLE -> prints "HOME|SPEC_VERSION" or nothing
+java_home_of() { # JAVA_EXECUTABLE -> prints "HOME|SPEC_VERSION" or nothing (see find_java)
   "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '
     $1 ~ /^ *java\.home$/ { home = $2 }
     $1 ~ /^ *java\.specification\.version$/ { spec = $2 }
@@ -555,24 +641,30 @@ find_java() {
     [ -x "$candidate" ] || continue
     info=$(java_home_of "$candidate")
     [ -n "$info" ] || continue
-    printf '%s' "$info"; return 0
+    printf '%s|%s' "$candidate" "$info"; return 0
   done
   if [ -x /usr/libexec/java_home ]; then
     h=$(/usr/libexec/java_home -v 17+ 2>/dev/null || true)
     if [ -n "$h" ] && [ -x "$h/bin/java" ]; then
-      info=$(java_home_of "$h/bin/java"); [ -n "$info" ] && { printf '%s' "$info"; return 0; }
+      info=$(java_home_of "$h/bin/java"); [ -n "$info" ] && { printf '%s|%s' "$h/bin/java" "$info"; return 0; }
     fi
   fi
   die "no working Java found (tried:${tried:- nothing}). Install a JDK 17 or newer and set JAVA_HOME, or put its java on PATH."
 }
 
+# find_java prints "FOUND_AS|JAVA_HOME|SPEC": FOUND_AS is the path we found java by ($JAVA_HOME/bin/java
+# or the java on PATH, e.g. /usr/bin/java, a link the package manager moves on upgrades), which the
+# launchers run, so a JDK update that replaces the versioned folder does not break them.
 JAVA_INFO=$(find_java)
+JAVA_FOUND_AS=${JAVA_INFO%%|*}
+JAVA_INFO=${JAVA_INFO#*|}
 JDK_HOME=${JAVA_INFO%|*}
 JAVA_SPEC=${JAVA_INFO#*|}
 case "$JAVA_SPEC" in
   1.*|[0-9]|1[0-6]) die "Java $JAVA_SPEC at $JDK_HOME is too old: Bridgekeeper needs Java 17 or newer (set JAVA_HOME to a JDK 17+)" ;;
 esac
 SYSTEM_JAVA="$JDK_HOME/bin/java"
+LAUNCHER_JAVA=$JAVA_FOUND_AS
 # JDK 25+ (JEP 514/515): an AOT cache (-XX:AOTCacheOutput at install, -XX:AOTCache in the launcher)
 # replaces the dynamic CDS archive; it also keeps profiles and starts the host faster with an agent.
 # Every tree's java is this JDK or a jlink image of it, so one answer serves all trees.
@@ -581,6 +673,7 @@ if [ "${JAVA_SPEC%%.*}" -ge 25 ] 2>/dev/null; then USE_AOT=1; fi
 say "Using Java $JAVA_SPEC from $JDK_HOME"
 if [ "$RUNTIME" = system ]; then
   require_ascii_path "Java home" "$JDK_HOME"
+  require_ascii_path "Java" "$LAUNCHER_JAVA"
 fi
 
 # JVM flags: one per line; comments and blank lines skipped.
@@ -781,7 +874,7 @@ build_cds_archive() { # TREE JAVA HOST_JAR_NAME
   # shellcheck disable=SC2086,SC2094 # one flag per line in host-jvm-flags, so no flag holds a space
   if ( cd "$tree" && training_input "$wd/training.out" | BRIDGEKEEPER_SOCKET="$socket" \
        run_with_timeout "$CDS_TIMEOUT_SECONDS" "$java" $dump_flags "$dump_flag" \
-         -jar "$host_jar" host "chrome-extension://$first_id/" \
+         -jar "$host_jar" host "--host-name=$HOST_NAME" "chrome-extension://$first_id/" \
          >"$wd/training.out" 2>"$wd/cds.log" ) && [ -s "$archive" ]; then
     chmod 0644 "$archive"
     printf '%s\n' "$stamp" >"$stamp_file"
@@ -796,24 +889,39 @@ build_cds_archive() { # TREE JAVA HOST_JAR_NAME
   stop_training_agent
 }
 
+# Lines that stop a launcher with a clear message on stderr when its Java is gone (a JDK removed
+# or upgraded to another folder): without them the browser only says the host exited.
+# shellcheck disable=SC2016 # $JAVA is expanded by the launcher, not here
+java_check_text() { # JAVA WHO
+  printf 'JAVA=%s\n' "$(shell_quote "$1")"
+  printf 'if [ ! -x "$JAVA" ]; then\n'
+  printf '  echo "%s: the Java runtime this was installed with ($JAVA) is gone (a JDK upgrade or removal?). Install Java 17 or newer and re-run the installer (install.sh%s)." >&2\n' "$2" "$HOST_NAME_ARGS"
+  printf '  exit 127\nfi\n'
+}
+
 launcher_text() { # JAVA TREE ARCHIVE SANDBOX_SOCKET HOST_JAR_NAME
   printf '#!/bin/sh\n'
-  printf '# Generated by Bridgekeeper install.sh: the native messaging host launcher.\n'
-  printf '# Browsers start it with their own arguments; the JVM flags come from installer/host-jvm-flags.\n'
+  printf '# Generated by Bridgekeeper install.sh: the native messaging host launcher of %s.\n' "$HOST_NAME"
+  printf '# Browsers start it with their own arguments; the JVM flags come from installer/host-jvm-flags;\n'
+  printf '# --host-name tells the host which product'"'"'s agent to reach.\n'
+  java_check_text "$1" bridgekeeper-host
   if [ -n "$4" ]; then
     printf '# Sandboxed browser: the default agent socket is not visible in here.\n'
     # shellcheck disable=SC2016 # the launcher expands it, not us
     printf 'BRIDGEKEEPER_SOCKET=${BRIDGEKEEPER_SOCKET:-%s}\nexport BRIDGEKEEPER_SOCKET\n' "$(shell_quote "$4")"
   fi
-  printf 'exec %s' "$(shell_quote "$1")"
+  # shellcheck disable=SC2016 # the launcher expands it
+  printf 'exec "$JAVA"'
   flags_for "$3" | while IFS= read -r flag; do printf ' %s' "$(shell_quote "$flag")"; done
-  printf ' -jar %s host "$@"' "$(shell_quote "$2/$5")"
+  printf ' -jar %s host %s "$@"' "$(shell_quote "$2/$5")" "$(shell_quote "--host-name=$HOST_NAME")"
 }
 
 cli_launcher_text() { # JAVA TREE
   printf '#!/bin/sh\n'
   printf '# Generated by Bridgekeeper install.sh: runs bridgekeeper commands (agent, doctor, ...).\n'
-  printf 'exec %s -jar %s "$@"' "$(shell_quote "$1")" "$(shell_quote "$2/bridgekeeper.jar")"
+  java_check_text "$1" bridgekeeper
+  # shellcheck disable=SC2016 # the launcher expands it
+  printf 'exec "$JAVA" -jar %s "$@"' "$(shell_quote "$2/bridgekeeper.jar")"
 }
 
 install_tree() { # DIR SANDBOX_SOCKET(empty for the main tree)
@@ -833,10 +941,12 @@ install_tree() { # DIR SANDBOX_SOCKET(empty for the main tree)
     java=$SYSTEM_JAVA
   fi
   CDS_ARCHIVE=""
+  launcher_java=$java
+  [ "$java" = "$SYSTEM_JAVA" ] && launcher_java=$LAUNCHER_JAVA
   if [ "$WANT_CDS" = 1 ]; then build_cds_archive "$tree" "$java" "$host_jar_name"; fi
-  put_text "$tree/bin/bridgekeeper-host" 0755 "$(launcher_text "$java" "$tree" "$CDS_ARCHIVE" "$2" "$host_jar_name")"
+  put_text "$tree/bin/bridgekeeper-host" 0755 "$(launcher_text "$launcher_java" "$tree" "$CDS_ARCHIVE" "$2" "$host_jar_name")"
   if [ -z "$2" ]; then
-    put_text "$tree/bin/bridgekeeper" 0755 "$(cli_launcher_text "$java" "$tree")"
+    put_text "$tree/bin/bridgekeeper" 0755 "$(cli_launcher_text "$launcher_java" "$tree")"
   fi
 }
 
@@ -847,14 +957,15 @@ render_manifest() { # FAMILY HOST_PATH
     if [ "$1" = chromium ]; then item="\"chrome-extension://$id/\""; else item="\"$id\""; fi
     if [ -z "$allowed" ]; then allowed=$item; else allowed="$allowed, $item"; fi
   done
-  BK_PATH=$(json_escape "$2") BK_DESCRIPTION=$(json_escape "$DESCRIPTION") BK_ALLOWED="[$allowed]" \
+  BK_NAME=$HOST_NAME BK_PATH=$(json_escape "$2") BK_DESCRIPTION=$(json_escape "$DESCRIPTION") BK_ALLOWED="[$allowed]" \
   awk '
     function fill(s, key, val,   out, i) {
       out = ""
       while ((i = index(s, key)) > 0) { out = out substr(s, 1, i - 1) val; s = substr(s, i + length(key)) }
       return out s
     }
-    { s = fill($0, "@PATH@", ENVIRON["BK_PATH"])
+    { s = fill($0, "@NAME@", ENVIRON["BK_NAME"])
+      s = fill(s, "@PATH@", ENVIRON["BK_PATH"])
       s = fill(s, "@DESCRIPTION@", ENVIRON["BK_DESCRIPTION"])
       print fill(s, "@ALLOWED@", ENVIRON["BK_ALLOWED"]) }' "$REPO_DIR/manifests/$1.json.in"
 }
@@ -900,6 +1011,39 @@ ensure_dir "$PREFIX"
 install_tree "$PREFIX" ""
 MAIN_LAUNCHER="$PREFIX/bin/bridgekeeper-host"
 
+# The installer itself, beside the jar: 'bridgekeeper install' (what the doctor's fixes name) runs
+# this copy, so an installed user can repair or change the install without the source tree.
+for f in installer/install.sh installer/uninstall.sh installer/host-jvm-flags manifests/chromium.json.in \
+         manifests/firefox.json.in "polkit/$POLKIT_ACTION_FILE"; do
+  [ -f "$REPO_DIR/$f" ] || continue
+  case "$f" in *.sh) mode=0755 ;; *) mode=0644 ;; esac
+  put_copy "$REPO_DIR/$f" "$PREFIX/$f" "$mode"
+done
+
+# The command on PATH: a link named bridgekeeper for the default product; another product's
+# command is its own launcher with --host-name (two products must not fight over one name).
+PATH_HINT=""
+if [ "$HOST_NAME" = "$DEFAULT_HOST_NAME" ]; then
+  if [ "$SCOPE" = user ]; then bin_dir="$HOME/.local/bin"; else bin_dir="$ROOT/usr/local/bin"; fi
+  link="$bin_dir/bridgekeeper"
+  if [ -e "$link" ] && ! { [ -L "$link" ] && [ "$(readlink "$link")" = "$PREFIX/bin/bridgekeeper" ]; }; then
+    PATH_HINT="$link exists and is not ours, so it was left alone; run $PREFIX/bin/bridgekeeper, or put $PREFIX/bin first on your PATH."
+  else
+    ensure_dir "$bin_dir"
+    record file "$link"
+    if [ "$DRY_RUN" = 1 ]; then say "[dry-run] link $link -> $PREFIX/bin/bridgekeeper"
+    elif [ ! -L "$link" ]; then ln -s "$PREFIX/bin/bridgekeeper" "$link"; fi
+    case ":${PATH:-}:" in
+      *":$bin_dir:"*) PATH_HINT="" ;;
+      *) PATH_HINT="$bin_dir is not on your PATH; add it, e.g. in ~/.profile: export PATH=\"$bin_dir:\$PATH\"" ;;
+    esac
+  fi
+  CLI_COMMAND=bridgekeeper
+  [ -z "$PATH_HINT" ] || CLI_COMMAND="$PREFIX/bin/bridgekeeper"
+else
+  CLI_COMMAND="$PREFIX/bin/bridgekeeper"
+fi
+
 SANDBOXES_DONE=""
 old_ifs=$IFS; IFS='
 '
@@ -921,10 +1065,27 @@ $sandbox"
 done
 IFS=$old_ifs
 
+# The agent's arguments, one per line: this product, its name, and exactly the extensions the
+# manifests allow (the agent's own default allows only the sample extension).
+agent_args() {
+  printf '%s\n' agent --host-name "$HOST_NAME"
+  # The reference agent's own name unless the product named itself.
+  [ "$DISPLAY_NAME" = Bridgekeeper ] || printf '%s\n' --name "$DISPLAY_NAME"
+  for id in $CHROME_IDS; do printf '%s\n' --allow "chrome-extension://$id/"; done
+  for id in $FIREFOX_IDS; do printf '%s\n' --allow "moz-extension:$id"; done
+}
+
+# One word for a systemd command line: double-quoted, with \, ", $ and % escaped.
+systemd_quote() { printf '"%s"' "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\$/$$/g' -e 's/%/%%/g')"; }
+
 if [ "$WANT_SYSTEMD" = 1 ]; then
   if [ "$SCOPE" = user ]; then unit_dir="$CONFIG_HOME/systemd/user"; else unit_dir="$ROOT/etc/systemd/user"; fi
-  cli=$(printf '%s' "$PREFIX/bin/bridgekeeper" | sed 's/"/\\"/g')
-  put_text "$unit_dir/$SYSTEMD_UNIT" 0644 "$(printf '[Unit]\nDescription=Bridgekeeper reference desktop agent\n\n[Service]\nExecStart="%s" agent\nRestart=on-failure\n\n[Install]\nWantedBy=default.target' "$cli")"
+  exec_start=$(systemd_quote "$PREFIX/bin/bridgekeeper")
+  old_ifs=$IFS; IFS='
+'
+  for a in $(agent_args); do exec_start="$exec_start $(systemd_quote "$a")"; done
+  IFS=$old_ifs
+  put_text "$unit_dir/$SYSTEMD_UNIT" 0644 "$(printf '[Unit]\nDescription=%s desktop agent (%s)\n\n[Service]\nExecStart=%s\nRestart=on-failure\n\n[Install]\nWantedBy=default.target' "$DISPLAY_NAME" "$HOST_NAME" "$exec_start")"
   if [ "$DRY_RUN" = 1 ]; then
     say "[dry-run] run: systemctl --user daemon-reload; systemctl --user enable --now $SYSTEMD_UNIT"
   elif [ "$SCOPE" = user ] && systemd_user_reachable; then
@@ -950,11 +1111,11 @@ if [ "$WANT_LAUNCH_AGENT" = 1 ]; then
   <key>ProgramArguments</key>
   <array>
     <string>$(xml_escape "$PREFIX/bin/bridgekeeper")</string>
-    <string>agent</string>
+$(agent_args | while IFS= read -r a; do printf '    <string>%s</string>\n' "$(xml_escape "$a")"; done)
   </array>
   <key>RunAtLoad</key><true/>
   <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
-  <key>StandardErrorPath</key><string>$(xml_escape "$logs/bridgekeeper-agent.log")</string>
+  <key>StandardErrorPath</key><string>$(xml_escape "$logs/$PRODUCT_FOLDER-agent.log")</string>
 </dict>
 </plist>
 EOF
@@ -1009,5 +1170,9 @@ fi
 chmod 0644 "$LOG_FILE.bk-tmp.$$"
 mv -f "$LOG_FILE.bk-tmp.$$" "$LOG_FILE"
 
-say "Installed Bridgekeeper in $PREFIX (launcher $MAIN_LAUNCHER)."
-say "Check it with: $PREFIX/bin/bridgekeeper doctor"
+say "Installed $DISPLAY_NAME ($HOST_NAME) in $PREFIX (launcher $MAIN_LAUNCHER)."
+[ -z "$PATH_HINT" ] || say "$PATH_HINT"
+doctor_ids=""
+[ "$CHROME_IDS" = "$DEFAULT_CHROME_ID" ] || for id in $CHROME_IDS; do doctor_ids="$doctor_ids --chrome-id $id"; done
+[ "$FIREFOX_IDS" = "$DEFAULT_FIREFOX_ID" ] || for id in $FIREFOX_IDS; do doctor_ids="$doctor_ids --firefox-id $id"; done
+say "Check it with: $CLI_COMMAND doctor$HOST_NAME_ARGS$doctor_ids"

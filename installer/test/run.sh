@@ -233,10 +233,10 @@ done | grep -q . && fail "launcher lacks flags from host-jvm-flags"
 if [ -f "$HOST_JAR" ]; then
   expect_mode "$P/bridgekeeper-host.jar" 644
   cmp -s "$HOST_JAR" "$P/bridgekeeper-host.jar" || fail "installed host-only jar differs"
-  grep -qF -- "-jar '$P/bridgekeeper-host.jar' host \"\$@\"" "$L" || fail "launcher does not run '-jar <host-only jar> host \"\$@\"'"
+  grep -qF -- "-jar '$P/bridgekeeper-host.jar' host '--host-name=dev.bridgekeeper.host' \"\$@\"" "$L" || fail "launcher does not run '-jar <host-only jar> host --host-name=... \"\$@\"'"
   grep -qF -- "-jar '$P/bridgekeeper.jar' \"\$@\"" "$P/bin/bridgekeeper" || fail "the CLI launcher does not run the shaded jar"
 else
-  grep -qF -- "-jar '$P/bridgekeeper.jar' host \"\$@\"" "$L" || fail "launcher does not run '-jar <jar> host \"\$@\"'"
+  grep -qF -- "-jar '$P/bridgekeeper.jar' host '--host-name=dev.bridgekeeper.host' \"\$@\"" "$L" || fail "launcher does not run '-jar <jar> host \"\$@\"'"
 fi
 if [ -f "$P/host.jsa" ]; then
   grep -qF -- "-XX:SharedArchiveFile=$P/host.jsa" "$L" || fail "archive built but launcher does not use it"
@@ -358,7 +358,7 @@ if [ "$HAS_HOST" = 1 ]; then
     --jar "$TMP_ROOT/oldbuild/jar/bridgekeeper.jar" --no-cds 2>&1) || fail "install failed: $out"
   P="$H/.local/share/bridgekeeper"
   [ ! -e "$P/bridgekeeper-host.jar" ] || fail "installed a host-only jar that the build did not have"
-  grep -qF -- "-jar '$P/bridgekeeper.jar' host \"\$@\"" "$P/bin/bridgekeeper-host" || fail "launcher does not fall back to the shaded jar"
+  grep -qF -- "-jar '$P/bridgekeeper.jar' host '--host-name=dev.bridgekeeper.host' \"\$@\"" "$P/bin/bridgekeeper-host" || fail "launcher does not fall back to the shaded jar"
   check_launcher_starts "$P/bin/bridgekeeper-host" "chrome-extension://$CHROME_ID/"
   run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
   [ ! -e "$P" ] || fail "prefix left after uninstall"
@@ -491,7 +491,7 @@ check_manifest "$R/etc/brave/native-messaging-hosts/$NM" chromium "$L"
 check_manifest "$R/etc/chromium/native-messaging-hosts/$NM" chromium "$L"
 check_manifest "$R/usr/lib/mozilla/native-messaging-hosts/$NM" firefox "$L"
 [ "$(all_manifests_under "$R" "$H" | wc -l)" = 4 ] || fail "expected 4 manifests: $(all_manifests_under "$R" "$H")"
-grep -qF "ExecStart=\"$R/opt/bridgekeeper/bin/bridgekeeper\" agent" "$R/etc/systemd/user/bridgekeeper-agent.service" \
+grep -qF "ExecStart=\"$R/opt/bridgekeeper/bin/bridgekeeper\" \"agent\" \"--host-name\" \"dev.bridgekeeper.host\"" "$R/etc/systemd/user/bridgekeeper-agent.service" \
   || fail "system systemd user unit"
 [ ! -e "$H/.local" ] || fail "system scope wrote into HOME"
 doctor_agrees "$H" "$R" linux
@@ -536,7 +536,7 @@ out=$(HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$H/.run" BRID
   bash "$COPY/installer/install.sh" --jar "$JAR" --no-cds --systemd-user --polkit 2>&1) || fail "install failed: $out"
 U="$H/.config/systemd/user/bridgekeeper-agent.service"
 expect_mode "$U" 644
-grep -qxF "ExecStart=\"$H/.local/share/bridgekeeper/bin/bridgekeeper\" agent" "$U" || fail "unit ExecStart"
+grep -qxF "ExecStart=\"$H/.local/share/bridgekeeper/bin/bridgekeeper\" \"agent\" \"--host-name\" \"dev.bridgekeeper.host\" \"--allow\" \"chrome-extension://$CHROME_ID/\" \"--allow\" \"moz-extension:$FIREFOX_ID\"" "$U" || fail "unit ExecStart: $(grep ExecStart "$U")"
 grep -qx 'WantedBy=default.target' "$U" || fail "unit WantedBy"
 printf '%s' "$out" | grep -q 'systemctl --user enable --now bridgekeeper-agent.service' || fail "no hint to enable the unit"
 cmp -s "$COPY/polkit/dev.bridgekeeper.unlock.policy" "$R/usr/share/polkit-1/actions/dev.bridgekeeper.unlock.policy" \
@@ -599,6 +599,165 @@ if [ "$CAN_JLINK" = 1 ]; then
   finish
 else
   skip "Flatpak sandbox copies and --runtime bundle" "no jlink in $JDK_BIN (or BRIDGEKEEPER_SKIP_JLINK=1)"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Products: each host name gets its own manifests, install folder, launcher, unit and data.
+
+B_HOST=com.example.beta
+B_CHROME_ID=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+B_FIREFOX_ID=beta@example.com
+
+start "two products in one HOME: separate manifests, folders and launchers; removing one keeps the other"
+H=$(new_home products)
+mkdir -p "$H/.config/chromium" "$H/.mozilla"
+out=$(PATH="$H/.local/bin:$PATH" run_install "$H" --no-cds 2>&1) || fail "install A failed: $out"
+outb=$(run_install "$H" --no-cds --host-name "$B_HOST" --display-name "Beta Vault" \
+  --chrome-id "$B_CHROME_ID" --firefox-id "$B_FIREFOX_ID" 2>&1) || fail "install B failed: $outb"
+PA="$H/.local/share/bridgekeeper" PB="$H/.local/share/$B_HOST"
+check_manifest "$H/.config/chromium/NativeMessagingHosts/$NM" chromium "$PA/bin/bridgekeeper-host"
+BM="$H/.config/chromium/NativeMessagingHosts/$B_HOST.json"
+[ "$(json_get "$BM" m.name)" = "\"$B_HOST\"" ] || fail "B's manifest name is $(json_get "$BM" m.name)"
+[ "$(json_get "$BM" m.path)" = "\"$PB/bin/bridgekeeper-host\"" ] || fail "B's manifest path is $(json_get "$BM" m.path)"
+[ "$(json_get "$BM" m.allowed_origins)" = "[\"chrome-extension://$B_CHROME_ID/\"]" ] || fail "B's origins"
+[ "$(json_get "$BM" m.description)" = '"Beta Vault native messaging host"' ] || fail "B's description"
+[ "$(json_get "$H/.mozilla/native-messaging-hosts/$B_HOST.json" m.allowed_extensions)" = "[\"$B_FIREFOX_ID\"]" ] \
+  || fail "B's Firefox manifest"
+grep -qF -- "host '--host-name=$B_HOST' \"\$@\"" "$PB/bin/bridgekeeper-host" || fail "B's launcher does not pass --host-name"
+printf '%s\n' "$outb" | grep -q "^chromium: .*$B_HOST.json" || fail "install.sh did not report installing B for chromium: $outb"
+printf '%s\n' "$outb" | grep -qF "doctor --host-name $B_HOST --chrome-id $B_CHROME_ID --firefox-id $B_FIREFOX_ID" \
+  || fail "B's doctor advice lacks its host name and ids: $outb"
+# The command on PATH: a link for the default product only.
+[ "$(readlink "$H/.local/bin/bridgekeeper")" = "$PA/bin/bridgekeeper" ] || fail "no ~/.local/bin/bridgekeeper link"
+printf '%s\n' "$out" | grep -q 'Check it with: bridgekeeper doctor$' || fail "A's advice should name the command on PATH: $out"
+[ ! -e "$H/.local/bin/$B_HOST" ] || fail "B linked a command"
+if [ "$HAS_DOCTOR" = 1 ]; then
+  dout=$(HOME=$H java -jar "$JAR" doctor --home "$H" --root "$TMP_ROOT/empty-root" --os linux --no-launch \
+    --host-name "$B_HOST" --chrome-id "$B_CHROME_ID" --firefox-id "$B_FIREFOX_ID" \
+    --socket "$TMP_ROOT/none/agent.sock" 2>&1) || fail "doctor --host-name $B_HOST: $(printf '%s' "$dout" | grep -A1 FAIL | head -c 1500)"
+fi
+# A data folder for B, as its agent would have made it: plain uninstall keeps it and says so.
+mkdir -p "$PB/agent" && echo key >"$PB/agent/identity.key"
+uout=$(run_uninstall "$H" --host-name "$B_HOST" 2>&1) || fail "uninstall B failed: $uout"
+[ -f "$PB/agent/identity.key" ] || fail "plain uninstall removed B's identity"
+printf '%s' "$uout" | grep -q "Kept the identity key and pairings in $PB/agent" || fail "uninstall did not say what it kept: $uout"
+if [ -e "$BM" ] || [ -e "$PB/bin" ]; then fail "B's manifest or launcher left behind"; fi
+check_manifest "$H/.config/chromium/NativeMessagingHosts/$NM" chromium "$PA/bin/bridgekeeper-host"
+[ -x "$PA/bin/bridgekeeper-host" ] || fail "removing B removed A's launcher"
+uout=$(run_uninstall "$H" --host-name "$B_HOST" --purge 2>&1) || fail "purge B failed: $uout"
+[ ! -e "$PB" ] || fail "--purge after --uninstall left $PB: $(find "$PB" | head)"
+run_install "$H" --no-cds --host-name "$B_HOST" >/dev/null 2>&1 || fail "re-install B failed"
+mkdir -p "$PB/agent" && echo key >"$PB/agent/identity.key"
+uout=$(run_uninstall "$H" --host-name "$B_HOST" --purge 2>&1) || fail "purge B failed: $uout"
+[ ! -e "$PB" ] || fail "--uninstall --purge left $PB: $(find "$PB" | head)"
+# The installed command re-runs the installer kept beside its jar: no source tree needed.
+[ -x "$PA/installer/install.sh" ] || fail "the installer was not kept in $PA/installer"
+gout=$(HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' "$PA/bin/bridgekeeper" install --no-cds --host-name com.example.gamma 2>&1) \
+  || fail "bridgekeeper install failed: $gout"
+[ "$(json_get "$H/.config/chromium/NativeMessagingHosts/com.example.gamma.json" m.name)" = '"com.example.gamma"' ] \
+  || fail "bridgekeeper install did not write gamma's manifest: $gout"
+HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' "$PA/bin/bridgekeeper" uninstall --host-name com.example.gamma >/dev/null 2>&1 \
+  || fail "bridgekeeper uninstall failed"
+[ ! -e "$H/.config/chromium/NativeMessagingHosts/com.example.gamma.json" ] || fail "bridgekeeper uninstall left gamma's manifest"
+run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall A failed"
+[ ! -e "$H/.local/bin/bridgekeeper" ] || fail "uninstall left the ~/.local/bin link"
+[ ! -e "$PA" ] || fail "uninstall left $PA: $(find "$PA" | head)"
+finish
+
+start "bad host names are refused"
+H=$(new_home badhost)
+for bad in Com.Example vault com..x com.exa-mple 'com.example.x y' com.abcdefghijklmnopqrstuvwxyzabcdefghijk; do
+  run_install "$H" --no-cds --host-name "$bad" >/dev/null 2>&1 && fail "accepted --host-name '$bad'"
+done
+[ ! -e "$H/.local" ] || fail "a refused install wrote files"
+finish
+
+start "the systemd unit's own command line starts an agent that allows the --chrome-id extension"
+if [ "$HAS_DOCTOR" = 1 ]; then
+  H=$(new_home unitrun)
+  mkdir -p "$H/.config/chromium" "$H/.run" && chmod 700 "$H/.run"
+  run_install "$H" --no-cds --systemd-user --chrome-id "$B_CHROME_ID" >/dev/null 2>&1 || fail "install failed"
+  U="$H/.config/systemd/user/bridgekeeper-agent.service"
+  line=$(grep '^ExecStart=' "$U")
+  # The unit's words are double-quoted without $, % or backslashes here, so sh reads them alike.
+  eval "set -- ${line#ExecStart=}"
+  HOME=$H XDG_RUNTIME_DIR="$H/.run" XDG_DATA_HOME='' "$@" --authenticator none </dev/null >"$TMP_ROOT/unit-agent.log" 2>&1 &
+  UNIT_PID=$!
+  n=0
+  while [ ! -S "$H/.run/bridgekeeper/agent.sock" ] && [ "$n" -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+  st=$(HOME=$H XDG_RUNTIME_DIR="$H/.run" java -jar "$JAR" status 2>&1) || fail "status failed: $st $(tail -n 5 "$TMP_ROOT/unit-agent.log")"
+  printf '%s' "$st" | grep -qF "\"chrome-extension://$B_CHROME_ID/\"" || fail "the unit's agent does not allow $B_CHROME_ID: $st"
+  printf '%s' "$st" | grep -qF "\"chrome-extension://$CHROME_ID/\"" && fail "the unit's agent still allows the sample id: $st"
+  dout=$(HOME=$H XDG_RUNTIME_DIR="$H/.run" java -jar "$JAR" doctor --home "$H" --root "$TMP_ROOT/empty-root" --os linux \
+    --no-launch --chrome-id "$B_CHROME_ID" --json 2>&1)
+  printf '%s' "$dout" | grep -q '"check" *: *"allowed"' || fail "doctor did not ask the agent: $dout"
+  printf '%s' "$dout" | grep -q 'allows every extension the manifests allow' || fail "doctor: $dout"
+  kill "$UNIT_PID" 2>/dev/null; wait "$UNIT_PID" 2>/dev/null
+  finish
+else
+  skip "the systemd unit's command line" "the jar has no doctor"
+fi
+
+start "a launcher whose Java is gone says so on stderr, and doctor reports the launcher"
+H=$(new_home nojava)
+mkdir -p "$H/.config/chromium"
+REAL_JAVA_HOME=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '$1 ~ /java\.home$/ { print $2 }')
+ln -s "$REAL_JAVA_HOME" "$TMP_ROOT/vanishing-jdk"
+JAVA_HOME="$TMP_ROOT/vanishing-jdk" run_install "$H" --no-cds >/dev/null 2>&1 || fail "install failed"
+L="$H/.local/share/bridgekeeper/bin/bridgekeeper-host"
+grep -qF "JAVA='$TMP_ROOT/vanishing-jdk/bin/java'" "$L" || fail "the launcher does not run the Java it was installed with: $(grep JAVA= "$L")"
+rm "$TMP_ROOT/vanishing-jdk"
+"$L" "chrome-extension://$CHROME_ID/" </dev/null >"$TMP_ROOT/nojava.out" 2>"$TMP_ROOT/nojava.err"
+rc=$?
+[ "$rc" = 127 ] || fail "launcher exited $rc, expected 127"
+[ ! -s "$TMP_ROOT/nojava.out" ] || fail "launcher wrote to stdout (the browser's frame stream)"
+grep -q "is gone" "$TMP_ROOT/nojava.err" || fail "no clear message: $(cat "$TMP_ROOT/nojava.err")"
+if [ "$HAS_DOCTOR" = 1 ]; then
+  dout=$(java -jar "$JAR" doctor --home "$H" --root "$TMP_ROOT/empty-root" --os linux --browser chromium \
+    --socket "$TMP_ROOT/none/agent.sock" 2>&1) && fail "doctor passed a launcher that cannot start"
+  printf '%s' "$dout" | grep -q 'is gone' || fail "doctor does not show the launcher's message: $dout"
+fi
+finish
+
+# Both read the same signs of a browser: the installer's --list-browsers and the doctor's skipped
+# browsers must name the same set, for a profile that exists and for a browser installed
+# system-wide but never started (which still reads the user folder the installer writes).
+installer_absent() { # HOME ROOT OS
+  HOME=$1 XDG_CONFIG_HOME='' XDG_DATA_HOME='' BRIDGEKEEPER_TEST_ROOT=$2 BRIDGEKEEPER_OS=$3 bash "$INSTALL" --list-browsers |
+    awk 'NR > 1 { if ($2 == "found") f[$1] = 1; else a[$1] = 1 } END { for (n in a) if (!(n in f)) print n }' | sort
+}
+doctor_skipped() { # HOME ROOT OS(linux|macos)
+  java -jar "$JAR" doctor --home "$1" --root "$2" --os "$3" --no-launch --json --socket "$TMP_ROOT/none/agent.sock" |
+    node -e 'let t = ""; process.stdin.on("data", d => t += d).on("end", () => {
+      const r = JSON.parse(t);
+      console.log(r.checks.filter(c => c.check === "skipped").map(c => c.subject).sort().join("\n")); })'
+}
+if [ "$HAS_DOCTOR" = 1 ]; then
+  for os in linux darwin; do
+    start "installer and doctor agree on which browsers are present ($os), and a fresh install passes the doctor"
+    H=$(new_home "agree-$os")
+    R="$TMP_ROOT/agree-root-$os"
+    if [ "$os" = linux ]; then
+      dos=linux
+      mkdir -p "$H/.config/chromium" "$H/.mozilla" "$R/opt/google/chrome" "$R/usr/lib/firefox-esr" "$R/opt/brave.com/brave"
+    else
+      dos=macos
+      mkdir -p "$H/Library/Application Support/Chromium" "$R/Applications/Google Chrome.app" "$R/Applications/Firefox.app"
+    fi
+    ia=$(installer_absent "$H" "$R" "$os")
+    ds=$(doctor_skipped "$H" "$R" "$dos" | sed '/^$/d' | sort -u)
+    [ -n "$ia" ] || fail "the installer found every browser"
+    [ "$ia" = "$ds" ] || fail "installer absent vs doctor skipped differ: $(diff <(printf '%s\n' "$ia") <(printf '%s\n' "$ds") | tr '\n' ' ')"
+    out=$(BRIDGEKEEPER_TEST_ROOT=$R BRIDGEKEEPER_OS=$os run_install "$H" --no-cds 2>&1) || fail "install failed: $out"
+    if [ "$os" = linux ]; then
+      for b in chrome chromium brave firefox; do printf '%s\n' "$out" | grep -q "^$b: " || fail "install.sh did not report installing $b: $out"; done
+      check_manifest "$H/.config/google-chrome/NativeMessagingHosts/$NM" chromium "$H/.local/share/bridgekeeper/bin/bridgekeeper-host"
+    else
+      for b in chrome chromium firefox; do printf '%s\n' "$out" | grep -q "^$b: " || fail "install.sh did not report installing $b: $out"; done
+    fi
+    doctor_agrees "$H" "$R" "$dos"
+    finish
+  done
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.bridgekeeper.agent;
 
 import dev.bridgekeeper.agent.internal.ipc.IpcClient;
 import dev.bridgekeeper.biometrics.Authenticator;
+import dev.bridgekeeper.ipc.IpcChannel;
 import dev.bridgekeeper.ipc.RequestContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** The validated, immutable configuration a {@link DesktopBridge.Builder} produces. */
-record BridgeConfig(Path socketPath, List<Path> extraSockets, Path dataDirectory, Set<String> allowedCallers,
+record BridgeConfig(ProductIdentity product, Path socketPath, List<Path> extraSockets, Path dataDirectory, Set<String> allowedCallers,
         PairingApprover approver, Authenticator authenticator, KeyVault vault, String name, String version,
         Duration pairingTimeout, Duration promptTimeout, int promptsPerMinute, int pairingsPerMinute,
         int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels,
@@ -20,9 +21,30 @@ record BridgeConfig(Path socketPath, List<Path> extraSockets, Path dataDirectory
 
     /** One of the application's typed channels, registered when the bridge starts. */
     record ChannelRegistration<T>(Class<T> iface, Function<RequestContext, ? extends T> factory) {
+        /** A registration of an {@link IpcChannel} interface; else a message that names the option. */
+        static <T> ChannelRegistration<T> of(Class<T> iface, Function<RequestContext, ? extends T> factory) {
+            Objects.requireNonNull(iface, "registerChannel interface");
+            Objects.requireNonNull(factory, "registerChannel factory");
+            if (!iface.isInterface() || !iface.isAnnotationPresent(IpcChannel.class)) {
+                throw new IllegalArgumentException("registerChannel: " + iface.getName()
+                        + " must be an interface annotated @IpcChannel");
+            }
+            return new ChannelRegistration<>(iface, factory);
+        }
+
         void register(IpcClient c) {
             c.registerChannel(iface, factory);
         }
+    }
+
+    /** A caller id a browser can present: {@code chrome-extension://<id>/} or {@code moz-extension:<id>}. */
+    static String requireCallerId(String callerId) {
+        Objects.requireNonNull(callerId, "allowCaller");
+        if (!callerId.matches("chrome-extension://[a-p]{32}/") && !callerId.matches("moz-extension:\\S{1,255}")) {
+            throw new IllegalArgumentException("allowCaller: '" + callerId
+                    + "' is neither chrome-extension://<32 letters a-p>/ nor moz-extension:<add-on id>");
+        }
+        return callerId;
     }
 
     /** {@code n} if it is positive; else a message that names the option. */

@@ -8,6 +8,7 @@ import dev.bridgekeeper.agent.internal.secure.PairingStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +100,16 @@ final class BridgeControl implements Pairings, AgentControl {
     @Override
     public Path socketPath() {
         return bridge.socketPath();
+    }
+
+    @Override
+    public String hostName() {
+        return bridge.config.product().hostName();
+    }
+
+    @Override
+    public Set<String> allowedCallers() {
+        return bridge.config.allowedCallers();
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.bridgekeeper.agent.internal.ipc.AppIdentity;
 import dev.bridgekeeper.agent.internal.AdminService;
 import dev.bridgekeeper.agent.internal.BiometricChannel;
 import dev.bridgekeeper.agent.internal.BiometricService;
-import dev.bridgekeeper.agent.internal.Hello;
 import dev.bridgekeeper.agent.internal.PendingPairings;
 import dev.bridgekeeper.agent.internal.PromptGate;
 import dev.bridgekeeper.agent.internal.SocketBackend;
@@ -21,7 +20,6 @@ import dev.bridgekeeper.noise.KeyPair;
 import dev.bridgekeeper.agent.internal.secure.IdentityStore;
 import dev.bridgekeeper.agent.internal.secure.NoiseCryptoProvider;
 import dev.bridgekeeper.agent.internal.secure.PairingStore;
-import dev.bridgekeeper.protocol.local.SocketPaths;
 import dev.bridgekeeper.agent.internal.secure.RateLimiter;
 import dev.bridgekeeper.agent.internal.ipc.Topics;
 import dev.bridgekeeper.ipc.IncomingMessage;
@@ -47,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * DesktopBridge bridge = DesktopBridge.builder()
- *         .dataDirectory(appDataDir.resolve("bridgekeeper"))
+ *         .product(new ProductIdentity("com.example.vault", "Example Vault"))  // socket + data folder
  *         .allowCaller("chrome-extension://ehcmijlhbioomifbjmghlpklegfgldmf/")
  *         .pairingApprover(request -> myDialog.ask(request))   // or approve with the CLI
  *         .build();
@@ -56,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * bridge.publish("app.changed", payload);                       // events to every paired extension
  * }</pre>
  *
- * <p>It owns the socket (one per OS user), checks each peer (same OS user, caller on the
+ * <p>It owns the socket (one per OS user and {@link ProductIdentity product}), checks each peer (same OS user, caller on the
  * allow-list), runs the Noise handshake and pairing per connection, serves the {@code biometric}
  * channel and the application's own channels, and answers the admin commands of the
  * {@code bridgekeeper} CLI. Connections are independent: one slow or broken connection never
@@ -129,7 +127,7 @@ public final class DesktopBridge implements AutoCloseable {
         }
         Authenticator auth = config.authenticator() != null ? config.authenticator() : Authenticators.forName("auto");
         BiometricService.Shared shared = new BiometricService.Shared(auth, vault, new PromptGate(config.promptsPerMinute()),
-                System.getProperty("user.name"), config.promptTimeout(), this::parentWindowOf);
+                System.getProperty("user.name"), config.promptTimeout(), backend::parentWindow);
         ipc.registerChannel(BiometricChannel.class, ctx -> new BiometricService(shared, ctx));
         for (BridgeConfig.ChannelRegistration<?> r : config.channels()) {
             r.register(ipc);
@@ -155,11 +153,6 @@ public final class DesktopBridge implements AutoCloseable {
         if (ipc != null && !ipc.isClosed()) {
             ipc.publish(topic, JsonNodeFactory.instance.objectNode(), Endpoint.all());
         }
-    }
-
-    private long parentWindowOf(String connectionId) {
-        Hello.Extension h = backend.hello(connectionId);
-        return h == null ? -1 : h.parentWindow();
     }
 
     /** Publishes an application event to every paired connection; returns how many it reached. */
@@ -194,6 +187,11 @@ public final class DesktopBridge implements AutoCloseable {
 
     public KeyVault keyVault() {
         return vault;
+    }
+
+    /** The product this bridge serves. */
+    public ProductIdentity product() {
+        return config.product();
     }
 
     /** The socket the host connects to. */
@@ -235,7 +233,8 @@ public final class DesktopBridge implements AutoCloseable {
      * message that names the option; {@link #build()} checks what needs several options.
      */
     public static final class Builder {
-        private Path socketPath = SocketPaths.defaultPath();
+        private ProductIdentity product = ProductIdentity.DEFAULT;
+        private Path socketPath;
         private final List<Path> extraSockets = new ArrayList<>();
         private Path dataDirectory;
         private final Set<String> allowedCallers = new LinkedHashSet<>();
@@ -256,7 +255,22 @@ public final class DesktopBridge implements AutoCloseable {
 
         private Builder() {}
 
-        /** The socket (default: the per-user path the host looks for). */
+        /**
+         * The product this bridge serves (default {@link ProductIdentity#DEFAULT}): its socket and
+         * data directory follow from it unless {@link #socketPath} or {@link #dataDirectory} are set.
+         * The installer registers the same host name with the browsers (install.sh --host-name).
+         */
+        public Builder product(ProductIdentity p) {
+            this.product = Objects.requireNonNull(p, "product");
+            return this;
+        }
+
+        /** Shorthand for {@link #product} with a host name and a display name. */
+        public Builder hostName(String hostName, String displayName) {
+            return product(new ProductIdentity(hostName, displayName));
+        }
+
+        /** The socket (default: the product's per-user path, the one its host looks for). */
         public Builder socketPath(Path p) {
             this.socketPath = Objects.requireNonNull(p, "socketPath");
             return this;
@@ -271,7 +285,7 @@ public final class DesktopBridge implements AutoCloseable {
             return this;
         }
 
-        /** Where the identity key and pairings live (required; created 0700). */
+        /** Where the identity key and pairings live (default: the product's data directory; created 0700). */
         public Builder dataDirectory(Path d) {
             this.dataDirectory = Objects.requireNonNull(d, "dataDirectory");
             return this;
@@ -279,12 +293,7 @@ public final class DesktopBridge implements AutoCloseable {
 
         /** An extension allowed to connect: {@code chrome-extension://<id>/} or {@code moz-extension:<id>}. */
         public Builder allowCaller(String callerId) {
-            Objects.requireNonNull(callerId, "allowCaller");
-            if (!callerId.matches("chrome-extension://[a-p]{32}/") && !callerId.matches("moz-extension:\\S{1,255}")) {
-                throw new IllegalArgumentException("allowCaller: '" + callerId
-                        + "' is neither chrome-extension://<32 letters a-p>/ nor moz-extension:<add-on id>");
-            }
-            this.allowedCallers.add(callerId);
+            this.allowedCallers.add(BridgeConfig.requireCallerId(callerId));
             return this;
         }
 
@@ -371,25 +380,17 @@ public final class DesktopBridge implements AutoCloseable {
          * {@code factory} makes the implementation for each call's {@link RequestContext}.
          */
         public <T> Builder registerChannel(Class<T> iface, Function<RequestContext, ? extends T> factory) {
-            Objects.requireNonNull(iface, "registerChannel interface");
-            Objects.requireNonNull(factory, "registerChannel factory");
-            if (!iface.isInterface() || !iface.isAnnotationPresent(IpcChannel.class)) {
-                throw new IllegalArgumentException("registerChannel: " + iface.getName()
-                        + " must be an interface annotated @IpcChannel");
-            }
-            channels.add(new BridgeConfig.ChannelRegistration<>(iface, factory));
+            channels.add(BridgeConfig.ChannelRegistration.of(iface, factory));
             return this;
         }
 
         /** Checks the options together and makes the bridge (not started yet). */
         public DesktopBridge build() {
-            if (dataDirectory == null) {
-                throw new IllegalStateException("dataDirectory is required: where the identity key and pairings live");
-            }
             if (allowedCallers.isEmpty()) {
                 throw new IllegalStateException("allow at least one caller (extension) id with allowCaller");
             }
-            return new DesktopBridge(new BridgeConfig(socketPath, List.copyOf(extraSockets), dataDirectory,
+            return new DesktopBridge(new BridgeConfig(product, socketPath != null ? socketPath : product.socketPath(),
+                    List.copyOf(extraSockets), dataDirectory != null ? dataDirectory : product.dataDirectory(),
                     Collections.unmodifiableSet(new LinkedHashSet<>(allowedCallers)), approver, authenticator, vault,
                     name, version, pairingTimeout, promptTimeout, promptsPerMinute, pairingsPerMinute, maxMessageSize,
                     maxConcurrentRequests, unlockRequest, List.copyOf(channels), activity));

@@ -15,7 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /** The CLI's side of an admin connection to a running agent (PROTOCOL.md §7). */
-final class AdminClient implements AutoCloseable {
+public final class AdminClient implements AutoCloseable {
     /** Reads what the agent answers: peer input, so the protocol's JSON limits apply. */
     private static final ObjectMapper JSON = JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME);
     private final SocketChannel channel;
@@ -29,7 +29,7 @@ final class AdminClient implements AutoCloseable {
     }
 
     /** Connects and says hello as admin; fails with a readable message when no agent runs there. */
-    static AdminClient connect(Path socket) throws IOException {
+    public static AdminClient connect(Path socket) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(socket));
@@ -43,7 +43,7 @@ final class AdminClient implements AutoCloseable {
     }
 
     /** Sends one command; returns its result or throws with the agent's error message. */
-    JsonNode call(String command, String arg) throws IOException {
+    public JsonNode call(String command, String arg) throws IOException {
         ObjectNode req = JSON.createObjectNode();
         req.put("type", "admin.request");
         req.put("command", command);

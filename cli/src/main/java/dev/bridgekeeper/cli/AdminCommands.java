@@ -102,13 +102,19 @@ final class AdminCommands {
         }
         Options o;
         try {
-            o = Options.parse(args, List.of("--socket"), List.of("--json"));
+            o = Options.parse(args, List.of("--socket", "--host-name"), List.of("--json"));
         } catch (IllegalArgumentException e) {
             System.err.println("bridgekeeper: " + e.getMessage());
             System.err.println(usage);
             return 2;
         }
-        Path socket = o.path("--socket", SocketPaths.defaultPath());
+        Path socket;
+        try {
+            socket = o.path("--socket", SocketPaths.pathFor(o.value("--host-name", SocketPaths.DEFAULT_HOST_NAME)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("bridgekeeper: --host-name: " + e.getMessage());
+            return 2;
+        }
         try (AdminClient client = AdminClient.connect(socket)) {
             return action.run(o, client, System.out);
         } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import dev.bridgekeeper.biometrics.Authenticator;
 import dev.bridgekeeper.biometrics.Authenticators;
 import dev.bridgekeeper.agent.internal.secure.PairingCodes;
 import dev.bridgekeeper.agent.PairingRequest;
+import dev.bridgekeeper.agent.ProductIdentity;
 import dev.bridgekeeper.protocol.local.SocketPaths;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -20,7 +21,8 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code bridgekeeper agent}: the reference desktop agent, in the foreground, with readable logs.
+ * {@code bridgekeeper agent}: the reference desktop agent, in the foreground, with readable logs;
+ * {@code --host-name} runs it as another product (its own socket and data folder).
  *
  * <p>It stands in for a desktop application: it holds a random 32-byte demo key for the current
  * OS user (in memory only, regenerated at every start) that {@code biometric.unlock} releases after
@@ -35,9 +37,14 @@ final class AgentCommand {
     static final String SAMPLE_FIREFOX = "moz-extension:bridgekeeper-sample@bridgekeeper.dev";
 
     static final String USAGE = String.join("\n",
-            "usage: bridgekeeper agent [--socket P] [--data-dir D] [--allow CALLER]... [--authenticator A] [--name N]",
-            "  --socket P          socket path (default: " + SocketPaths.defaultPath() + ")",
-            "  --data-dir D        identity key and pairings (default: " + defaultDataDir() + ")",
+            "usage: bridgekeeper agent [--host-name H] [--socket P] [--data-dir D] [--allow CALLER]... [--authenticator A]",
+            "                          [--name N]",
+            "  --host-name H       the product's native messaging host name, reverse-DNS such as com.example.vault",
+            "                      (default " + SocketPaths.DEFAULT_HOST_NAME + "); it picks the socket and data folder",
+            "  --socket P          socket path (default: the product's, for " + SocketPaths.DEFAULT_HOST_NAME + " "
+                    + SocketPaths.defaultPath() + ")",
+            "  --data-dir D        identity key and pairings (default: the product's, for "
+                    + SocketPaths.DEFAULT_HOST_NAME + " " + defaultDataDir() + ")",
             "  --allow CALLER      an extension allowed to connect, e.g. chrome-extension://<id>/ or",
             "                      moz-extension:<add-on id>; repeatable (default: the sample extension)",
             "  --authenticator A   " + String.join("|", Authenticators.NAMES) + " (default auto: the best for this OS)",
@@ -50,12 +57,16 @@ final class AgentCommand {
         }
         Options o;
         Authenticator auth;
+        ProductIdentity product;
         try {
-            o = Options.parse(args, List.of("--socket", "--data-dir", "--allow", "--authenticator", "--name"), List.of());
+            o = Options.parse(args, List.of("--host-name", "--socket", "--data-dir", "--allow", "--authenticator", "--name"),
+                    List.of());
             if (!o.positional.isEmpty()) {
                 throw new IllegalArgumentException("unexpected argument '" + Main.printable(o.positional.get(0)) + "'");
             }
             auth = Authenticators.forName(o.value("--authenticator", "auto"));
+            product = new ProductIdentity(o.value("--host-name", SocketPaths.DEFAULT_HOST_NAME),
+                    o.value("--name", "Bridgekeeper reference agent"));
         } catch (IllegalArgumentException e) {
             System.err.println("bridgekeeper agent: " + e.getMessage());
             System.err.println(USAGE);
@@ -70,14 +81,15 @@ final class AgentCommand {
         new SecureRandom().nextBytes(demoKey);
         KeyVault vault = new KeyVault();
         DesktopBridge.Builder b = DesktopBridge.builder()
-                .socketPath(o.path("--socket", SocketPaths.defaultPath()))
-                .dataDirectory(o.path("--data-dir", defaultDataDir()))
-                .identity(o.value("--name", "Bridgekeeper reference agent"), dev.bridgekeeper.protocol.Version.VERSION)
+                .product(product)
+                .socketPath(o.path("--socket", product.socketPath()))
+                .dataDirectory(o.path("--data-dir", product.dataDirectory()))
+                .identity(product.displayName(), dev.bridgekeeper.protocol.Version.VERSION)
                 .authenticator(auth)
                 .keyVault(vault)
                 .onUnlockRequest(() -> vault.unlock(user, demoKey));
         allowed.forEach(b::allowCaller);
-        for (Path sandbox : flatpakSockets(Path.of(System.getProperty("user.home")))) {
+        for (Path sandbox : flatpakSockets(Path.of(System.getProperty("user.home")), product.hostName())) {
             b.alsoListenOn(sandbox);
         }
         DesktopBridge bridge = b.build();
@@ -152,9 +164,10 @@ final class AgentCommand {
 
     /**
      * The sockets of Flatpak browsers the installer set up: a sandboxed browser cannot see the
-     * agent's main socket, so its launcher looks in its own {@code data/bridgekeeper} folder.
+     * agent's main socket, so its launcher looks in its own {@code data/<product folder>} folder.
      */
-    static List<Path> flatpakSockets(Path home) {
+    static List<Path> flatpakSockets(Path home, String hostName) {
+        String folder = SocketPaths.productFolder(hostName);
         Path apps = home.resolve(".var").resolve("app");
         List<Path> out = new java.util.ArrayList<>();
         if (!java.nio.file.Files.isDirectory(apps)) {
@@ -162,7 +175,7 @@ final class AgentCommand {
         }
         try (var dirs = java.nio.file.Files.list(apps)) {
             for (Path app : dirs.sorted().toList()) {
-                Path dir = app.resolve("data").resolve("bridgekeeper");
+                Path dir = app.resolve("data").resolve(folder);
                 if (java.nio.file.Files.isDirectory(dir)) {
                     out.add(dir.resolve("agent.sock"));
                 }
@@ -173,18 +186,8 @@ final class AgentCommand {
         return out;
     }
 
-    /** Where the reference agent keeps its identity and pairings on this OS. */
+    /** Where the reference agent keeps its identity and pairings on this OS (the rules of {@link SocketPaths}). */
     static Path defaultDataDir() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String home = System.getProperty("user.home");
-        if (os.startsWith("windows")) {
-            String appData = System.getenv("APPDATA");
-            return Path.of(appData != null ? appData : home, "Bridgekeeper", "agent");
-        }
-        if (os.contains("mac")) {
-            return Path.of(home, "Library", "Application Support", "Bridgekeeper", "agent");
-        }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        return Path.of(xdg != null && xdg.startsWith("/") ? xdg : home + "/.local/share", "bridgekeeper", "agent");
+        return SocketPaths.dataDirectory(SocketPaths.DEFAULT_HOST_NAME);
     }
 }

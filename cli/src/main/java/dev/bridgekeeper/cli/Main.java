@@ -28,6 +28,9 @@ public final class Main {
             "  echo-agent [--socket P]",
             "                        a tiny agent that echoes frames (for trying the host by hand)",
             "  doctor [--json]       check installed manifests, launcher, agent socket and polkit action",
+            "  install [options]     (re)install the host for your browsers: runs the installer kept beside",
+            "                        this jar (install.sh/install.ps1 options, e.g. --host-name, --polkit)",
+            "  uninstall [options]   remove what the install created (--purge: also identity and pairings)",
             "  version               print the version",
             "",
             "Run 'bridgekeeper <command> --help' for a command's options.");
@@ -68,6 +71,10 @@ public final class Main {
                 System.out.println("bridgekeeper " + dev.bridgekeeper.protocol.Version.VERSION);
                 return 0;
             case "doctor": return dev.bridgekeeper.cli.doctor.DoctorCommand.run(rest);
+            case "install":
+                return InstallCommand.run(rest, false);
+            case "uninstall":
+                return InstallCommand.run(rest, true);
             case "help":
             case "--help":
             case "-h":

@@ -39,20 +39,40 @@ public final class HostMain {
         }
     }
 
+    /**
+     * The launcher's product argument, {@code --host-name=NAME}, which it passes before the
+     * browser's own arguments: which product's agent this host relays to. A launcher written
+     * before products had names passes none and gets {@link SocketPaths#DEFAULT_HOST_NAME}.
+     */
+    public static final String HOST_NAME_ARG = "--host-name=";
+
     public static int run(String[] args) {
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
         PrintStream stderr = System.err;
         System.setOut(stderr);
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            stderr.println("usage: bridgekeeper host chrome-extension://<id>/ [--parent-window=N]");
-            stderr.println("       bridgekeeper host <manifest path> <firefox add-on id>");
+            stderr.println("usage: bridgekeeper host [--host-name=NAME] chrome-extension://<id>/ [--parent-window=N]");
+            stderr.println("       bridgekeeper host [--host-name=NAME] <manifest path> <firefox add-on id>");
             stderr.println("Started by the browser through the native messaging manifest; relays frames");
             stderr.println("between the extension (stdin/stdout) and the desktop agent's socket.");
+            stderr.println("--host-name=NAME (from the launcher): the product whose agent to reach (default "
+                    + SocketPaths.DEFAULT_HOST_NAME + ")");
             stderr.println("Environment: " + SocketPaths.ENV_OVERRIDE + " (socket path), "
                     + ENV_MAX_FRAME + " (largest browser frame, bytes)");
             return 0;
         }
-        Path socket = SocketPaths.defaultPath();
+        String hostName = SocketPaths.DEFAULT_HOST_NAME;
+        if (args.length > 0 && args[0].startsWith(HOST_NAME_ARG)) {
+            hostName = args[0].substring(HOST_NAME_ARG.length());
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
+        Path socket;
+        try {
+            socket = SocketPaths.pathFor(hostName);
+        } catch (IllegalArgumentException e) {
+            stderr.println("bridgekeeper-host: the launcher passed a bad " + HOST_NAME_ARG + ": " + e.getMessage());
+            return 2;
+        }
         if (Files.exists(socket)) {
             // An agent is probably there: prepare the JDK's socket machinery while we parse.
             new ConnectWarmup().start();

@@ -72,6 +72,27 @@ public final class TestExtension implements AutoCloseable {
     }
 
     /**
+     * The command a product's launcher runs: {@link #hostCommand(String)} with the launcher's
+     * {@code --host-name=NAME} before the browser's argument, so the host finds that product's socket.
+     */
+    public static List<String> hostCommand(String hostName, String callerId) {
+        List<String> c = new java.util.ArrayList<>(hostCommand(callerId));
+        c.add(c.size() - 1, "--host-name=" + hostName);
+        return c;
+    }
+
+    /**
+     * Starts an extension whose host process is started as product {@code hostName}'s launcher
+     * starts it, with {@code env} added to this process's environment (e.g. {@code XDG_RUNTIME_DIR});
+     * the host works out the socket from the host name, as installed.
+     */
+    public static TestExtension viaProductHost(String hostName, Map<String, String> env, String callerId)
+            throws IOException {
+        return start(NativeHostBackend.spawn(hostCommand(hostName, callerId), env), callerId,
+                KeyPair.generate(new java.security.SecureRandom()), new InMemorySessionRepository());
+    }
+
+    /**
      * Starts an extension with a new key whose frames go through a real host process, as the
      * browser starts it for {@code callerId}; the host connects to the agent at {@code socket}.
      */

@@ -13,7 +13,7 @@ public final class MainAccess {
 
     /** The Flatpak sockets the reference agent would also listen on for this home. */
     public static java.util.List<java.nio.file.Path> flatpakSockets(java.nio.file.Path home) {
-        return AgentCommand.flatpakSockets(home);
+        return AgentCommand.flatpakSockets(home, dev.bridgekeeper.protocol.local.SocketPaths.DEFAULT_HOST_NAME);
     }
 
     public static synchronized Result run(String... args) {

@@ -98,6 +98,9 @@ public final class AdminService {
                 r.put("pairings", bridge.pairingStore().list().size());
                 r.put("pending", bridge.pendingPairings().list().size());
                 r.put("socket", bridge.socketPath().toString());
+                r.put("hostName", bridge.hostName());
+                ArrayNode allowed = r.putArray("allowedCallers");
+                bridge.allowedCallers().forEach(allowed::add);
                 return r;
             case "pairings.list":
                 ArrayNode pending = r.putArray("pending");

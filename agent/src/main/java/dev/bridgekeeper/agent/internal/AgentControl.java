@@ -17,6 +17,12 @@ public interface AgentControl {
 
     Path socketPath();
 
+    /** The product's native messaging host name. */
+    String hostName();
+
+    /** The caller ids allowed to connect (status reports them so the doctor can compare manifests). */
+    java.util.Set<String> allowedCallers();
+
     /** See {@code Pairings.revoke}. */
     int revoke(String pairingId);
 

@@ -101,6 +101,12 @@ public final class SocketBackend implements CommunicationBackend {
         return servers.isEmpty() ? socketPaths.get(0) : servers.get(0).path();
     }
 
+    /** The browser window handle the host's hello gave for a connection; -1 when none. */
+    public long parentWindow(String connectionId) {
+        Hello.Extension h = hellos.get(connectionId);
+        return h == null ? -1 : h.parentWindow();
+    }
+
     /** What the host's hello said about a connection (for the browser window handle). */
     public Hello.Extension hello(String connectionId) {
         return hellos.get(connectionId);

@@ -26,14 +26,19 @@ public final class BrowserCatalog {
     private BrowserCatalog() {}
 
     /** The host name every manifest must carry. */
-    public static final String HOST_NAME = "dev.bridgekeeper.host";
+    public static final String HOST_NAME = dev.bridgekeeper.protocol.local.SocketPaths.DEFAULT_HOST_NAME;
 
-    /** The browsers of the environment's OS. */
+    /** The browsers of the environment's OS, for the default product. */
     public static List<BrowserSpec> forEnvironment(DoctorEnvironment env) {
+        return forEnvironment(env, HOST_NAME);
+    }
+
+    /** The browsers of the environment's OS, with the registry keys of product {@code hostName}. */
+    public static List<BrowserSpec> forEnvironment(DoctorEnvironment env, String hostName) {
         switch (env.os()) {
             case LINUX: return linux(env);
             case MACOS: return macos(env);
-            case WINDOWS: return windows(env);
+            case WINDOWS: return windows(env, hostName);
             default: throw new IllegalStateException();
         }
     }
@@ -219,7 +224,7 @@ public final class BrowserCatalog {
     // ---------------------------------------------------------------------------------------
     // Windows: registry keys whose default value is the manifest path.
 
-    private static List<BrowserSpec> windows(DoctorEnvironment env) {
+    private static List<BrowserSpec> windows(DoctorEnvironment env, String hostName) {
         Path local = env.envPath("LOCALAPPDATA", env.home().resolve("AppData/Local"));
         Path roaming = env.envPath("APPDATA", env.home().resolve("AppData/Roaming"));
         String chrome = "Google\\Chrome";
@@ -227,24 +232,24 @@ public final class BrowserCatalog {
         String mozilla = "Mozilla";
         List<BrowserSpec> all = new ArrayList<>();
         all.add(win("chrome", "Google Chrome", Family.CHROMIUM, local.resolve("Google/Chrome/User Data"),
-                chromiumOrder(chrome), CHROME));
+                chromiumOrder(hostName, chrome), CHROME));
         all.add(win("chrome-for-testing", "Chrome for Testing", Family.CHROMIUM,
-                local.resolve("Google/Chrome for Testing/User Data"), chromiumOrder("Google\\Chrome for Testing"), CHROME));
+                local.resolve("Google/Chrome for Testing/User Data"), chromiumOrder(hostName, "Google\\Chrome for Testing"), CHROME));
         // Chromium-branded builds read their own key before Chrome's.
         all.add(win("chromium", "Chromium", Family.CHROMIUM, local.resolve("Chromium/User Data"),
-                chromiumOrder(chromium, chrome), CHROMIUM));
+                chromiumOrder(hostName, chromium, chrome), CHROMIUM));
         all.add(win("edge", "Microsoft Edge", Family.CHROMIUM, local.resolve("Microsoft/Edge/User Data"),
-                edgeOrder(), EDGE));
+                edgeOrder(hostName), EDGE));
         all.add(win("brave", "Brave", Family.CHROMIUM, local.resolve("BraveSoftware/Brave-Browser/User Data"),
-                chromiumOrder("BraveSoftware\\Brave-Browser", chrome), BRAVE));
+                chromiumOrder(hostName, "BraveSoftware\\Brave-Browser", chrome), BRAVE));
         all.add(win("vivaldi", "Vivaldi", Family.CHROMIUM, local.resolve("Vivaldi/User Data"),
-                chromiumOrder("Vivaldi", chrome), null));
+                chromiumOrder(hostName, "Vivaldi", chrome), null));
         all.add(win("opera", "Opera", Family.CHROMIUM, roaming.resolve("Opera Software/Opera Stable"),
-                chromiumOrder(chrome), null));
-        all.add(win("firefox", "Firefox", FIREFOX, roaming.resolve("Mozilla/Firefox"), firefoxOrder(mozilla), null));
+                chromiumOrder(hostName, chrome), null));
+        all.add(win("firefox", "Firefox", FIREFOX, roaming.resolve("Mozilla/Firefox"), firefoxOrder(hostName, mozilla), null));
         all.add(win("librewolf", "LibreWolf", FIREFOX, roaming.resolve("librewolf"),
-                firefoxOrder("LibreWolf", mozilla), null));
-        all.add(win("waterfox", "Waterfox", FIREFOX, roaming.resolve("Waterfox"), firefoxOrder(mozilla), null));
+                firefoxOrder(hostName, "LibreWolf", mozilla), null));
+        all.add(win("waterfox", "Waterfox", FIREFOX, roaming.resolve("Waterfox"), firefoxOrder(hostName, mozilla), null));
         return all;
     }
 
@@ -255,29 +260,34 @@ public final class BrowserCatalog {
 
     /** The host's key below a vendor, e.g. {@code SOFTWARE\Google\Chrome\NativeMessagingHosts\dev.bridgekeeper.host}. */
     public static String hostKey(String vendor) {
-        return "SOFTWARE\\" + vendor + "\\NativeMessagingHosts\\" + HOST_NAME;
+        return hostKey(vendor, HOST_NAME);
+    }
+
+    /** The key of product {@code hostName} below a vendor. */
+    public static String hostKey(String vendor, String hostName) {
+        return "SOFTWARE\\" + vendor + "\\NativeMessagingHosts\\" + hostName;
     }
 
     /** Chromium: HKCU then HKLM; in each, each vendor key in the 32-bit view, then the 64-bit view. */
-    private static List<ManifestLocation> chromiumOrder(String... vendors) {
+    private static List<ManifestLocation> chromiumOrder(String hostName, String... vendors) {
         List<ManifestLocation> order = new ArrayList<>();
         for (RegistryReader.Hive hive : List.of(HKCU, HKLM)) {
             for (String vendor : vendors) {
-                order.add(new ManifestLocation.Registry(new RegistryKey(hive, BITS_32, hostKey(vendor))));
-                order.add(new ManifestLocation.Registry(new RegistryKey(hive, BITS_64, hostKey(vendor))));
+                order.add(new ManifestLocation.Registry(new RegistryKey(hive, BITS_32, hostKey(vendor, hostName))));
+                order.add(new ManifestLocation.Registry(new RegistryKey(hive, BITS_64, hostKey(vendor, hostName))));
             }
         }
         return order;
     }
 
     /** Edge: HKCU Edge, Chromium, Chrome; then HKLM\WOW6432Node the same; then HKLM the same. */
-    private static List<ManifestLocation> edgeOrder() {
+    private static List<ManifestLocation> edgeOrder(String hostName) {
         List<ManifestLocation> order = new ArrayList<>();
         String[] vendors = {"Microsoft\\Edge", "Chromium", "Google\\Chrome"};
         for (Placement p : List.of(new Placement(HKCU, BITS_64),
                 new Placement(HKLM, BITS_32), new Placement(HKLM, BITS_64))) {
             for (String vendor : vendors) {
-                order.add(new ManifestLocation.Registry(new RegistryKey(p.hive(), p.view(), hostKey(vendor))));
+                order.add(new ManifestLocation.Registry(new RegistryKey(p.hive(), p.view(), hostKey(vendor, hostName))));
             }
         }
         return order;
@@ -287,12 +297,12 @@ public final class BrowserCatalog {
     private record Placement(RegistryReader.Hive hive, RegistryReader.View view) {}
 
     /** Firefox 64+: HKCU (64-bit view), then HKLM 32-bit view, then HKLM 64-bit view. */
-    private static List<ManifestLocation> firefoxOrder(String... vendors) {
+    private static List<ManifestLocation> firefoxOrder(String hostName, String... vendors) {
         List<ManifestLocation> order = new ArrayList<>();
         for (Placement p : List.of(new Placement(HKCU, BITS_64),
                 new Placement(HKLM, BITS_32), new Placement(HKLM, BITS_64))) {
             for (String vendor : vendors) {
-                order.add(new ManifestLocation.Registry(new RegistryKey(p.hive(), p.view(), hostKey(vendor))));
+                order.add(new ManifestLocation.Registry(new RegistryKey(p.hive(), p.view(), hostKey(vendor, hostName))));
             }
         }
         return order;

@@ -31,7 +31,7 @@ public final class Doctor {
     public Doctor(DoctorEnvironment env, DoctorOptions options) {
         this.env = env;
         this.options = options;
-        this.inspector = new ManifestInspector(env.os(), options.chromeIds(), options.firefoxIds());
+        this.inspector = new ManifestInspector(env.os(), options.chromeIds(), options.firefoxIds(), options.hostName());
     }
 
     /** Runs every check. Never throws for what it finds; it reports it. */
@@ -39,7 +39,7 @@ public final class Doctor {
         List<Finding> findings = new ArrayList<>();
         List<String> absent = new ArrayList<>();
         int checked = 0;
-        for (BrowserSpec spec : BrowserCatalog.forEnvironment(env)) {
+        for (BrowserSpec spec : BrowserCatalog.forEnvironment(env, options.hostName())) {
             if (!options.browsers().isEmpty() && !options.browsers().contains(spec.id())) {
                 continue;
             }
@@ -47,7 +47,13 @@ public final class Doctor {
             // Chrome, Waterfox and Firefox) says nothing about the other browser.
             boolean present = spec.markers().stream().anyMatch(Files::isDirectory);
             if (!present && !options.browsers().contains(spec.id())) {
-                absent.add(spec.id());
+                if (!absent.contains(spec.id())) {
+                    absent.add(spec.id());
+                    List<String> looked = new ArrayList<>();
+                    spec.markers().forEach(m -> looked.add(m.toString()));
+                    findings.add(Finding.info(spec.id(), "skipped", spec.name() + " is not installed here: none of "
+                            + String.join(", ", looked) + " exists"));
+                }
                 continue;
             }
             checked++;
@@ -61,7 +67,10 @@ public final class Doctor {
         } else if (!absent.isEmpty()) {
             findings.add(Finding.info("browsers", "not-found", "not installed (skipped): " + String.join(", ", absent)));
         }
-        findings.addAll(AgentChecks.socket(env, options.socket()));
+        List<String> callers = new ArrayList<>();
+        options.chromeIds().forEach(id -> callers.add("chrome-extension://" + id + "/"));
+        options.firefoxIds().forEach(id -> callers.add("moz-extension:" + id));
+        findings.addAll(AgentChecks.socket(env, options.socket(), options.hostName(), callers));
         if (env.os() == HostOs.LINUX) {
             findings.addAll(AgentChecks.polkit(env));
         }
@@ -69,7 +78,7 @@ public final class Doctor {
             findings.add(Finding.info("policies", "policy", "managed browser policies are not read on macOS; check"
                     + " /Library/Managed Preferences for NativeMessagingBlocklist if a browser says the host is forbidden"));
         }
-        return new DoctorReport(env.os(), findings);
+        return new DoctorReport(env.os(), findings, options.hostName());
     }
 
     /** A manifest found at one place in a browser's lookup order. */
@@ -80,7 +89,7 @@ public final class Doctor {
         List<Hit> hits = new ArrayList<>();
         for (ManifestLocation location : spec.lookup()) {
             if (location instanceof ManifestLocation.Folder) {
-                Path file = ((ManifestLocation.Folder) location).dir().resolve(BrowserCatalog.HOST_NAME + ".json");
+                Path file = ((ManifestLocation.Folder) location).dir().resolve(options.hostName() + ".json");
                 if (Files.exists(file)) {
                     hits.add(new Hit(location, file, Files.isRegularFile(file) ? null : file + " is not a regular file"));
                 }
@@ -117,14 +126,14 @@ public final class Doctor {
 
     private void checkBrowser(BrowserSpec spec, List<Hit> hits, List<Finding> out) {
         String subject = spec.id();
-        String installerFix = env.os() == HostOs.WINDOWS ? "run installer\\install.ps1" : "run installer/install.sh";
+        String installerFix = "run " + Text.installCommand(options.hostName(), "");
         ManifestLocation used = null;
         if (hits.isEmpty()) {
             List<String> places = new ArrayList<>();
             for (ManifestLocation l : spec.lookup()) {
                 places.add(l.display());
             }
-            out.add(Finding.fail(subject, "manifest", spec.name() + " finds no " + BrowserCatalog.HOST_NAME
+            out.add(Finding.fail(subject, "manifest", spec.name() + " finds no " + options.hostName()
                     + " manifest; it looks in: " + String.join("; ", places),
                     installerFix + (env.os() == HostOs.WINDOWS ? "" : " (writes " + spec.lookup().get(0).display() + ")")));
         } else {
@@ -150,7 +159,7 @@ public final class Doctor {
         }
         if (spec.policy() != null && env.os() != HostOs.MACOS) {
             PolicyCheck.Policies p = policies.computeIfAbsent(spec.policy(), v -> PolicyCheck.read(env, v));
-            out.addAll(PolicyCheck.check(subject, p, used, env.os() != HostOs.WINDOWS));
+            out.addAll(PolicyCheck.check(subject, p, used, env.os() != HostOs.WINDOWS, options.hostName()));
         }
     }
 

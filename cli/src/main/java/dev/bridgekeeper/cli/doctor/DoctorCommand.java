@@ -29,7 +29,9 @@ public final class DoctorCommand {
             "  --browser NAME         check only this browser, even if it looks absent (repeatable)",
             "  --no-launch            do not start the launchers",
             "  --launch-timeout-ms N  wait this long for a launcher's frame and exit (default 5000)",
-            "  --socket PATH          agent socket to probe (default $BRIDGEKEEPER_SOCKET or the per-user path)",
+            "  --host-name NAME       the product to check (default dev.bridgekeeper.host): its manifests,",
+            "                         registry keys and agent socket",
+            "  --socket PATH          agent socket to probe (default $BRIDGEKEEPER_SOCKET or the product's per-user path)",
             "  --home DIR             home folder to check instead of $HOME",
             "  --root DIR             folder that system paths (/etc, /usr, /Library) are read under (default /)",
             "  --os linux|macos|windows  replay another OS's lookup (for tests)");
@@ -47,6 +49,7 @@ public final class DoctorCommand {
         List<String> firefoxIds = new ArrayList<>();
         Set<String> browsers = new LinkedHashSet<>();
         Path socket = null;
+        String hostName = dev.bridgekeeper.protocol.local.SocketPaths.DEFAULT_HOST_NAME;
         Path home = null;
         Path root = null;
         HostOs os = null;
@@ -83,6 +86,9 @@ public final class DoctorCommand {
                         timeoutMs = parseTimeout(value(args, ++i, a));
                         break;
                     case "--socket": socket = path(value(args, ++i, a), a); break;
+                    case "--host-name":
+                        hostName = dev.bridgekeeper.protocol.local.SocketPaths.requireHostName(value(args, ++i, a));
+                        break;
                     case "--home": home = path(value(args, ++i, a), a); break;
                     case "--root": root = path(value(args, ++i, a), a); break;
                     case "--os": os = HostOs.parse(value(args, ++i, a)); break;
@@ -115,7 +121,8 @@ public final class DoctorCommand {
                 return 2;
             }
         }
-        DoctorOptions options = new DoctorOptions(chromeIds, firefoxIds, browsers, launch, Duration.ofMillis(timeoutMs), socket);
+        DoctorOptions options = new DoctorOptions(chromeIds, firefoxIds, browsers, launch, Duration.ofMillis(timeoutMs), socket,
+                hostName);
         DoctorReport report = new Doctor(env, options).run();
         out.print(json ? report.toJson() : report.toText());
         out.flush();

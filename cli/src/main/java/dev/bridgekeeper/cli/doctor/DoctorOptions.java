@@ -1,5 +1,6 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.protocol.local.SocketPaths;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,12 +16,20 @@ import java.util.Set;
  *                      even when they look absent
  * @param launch        whether to start each launcher
  * @param launchTimeout how long to wait for the first frame, and again for the exit
- * @param socket        the agent socket to probe, or null for the default
+ * @param socket        the agent socket to probe, or null for the product's default
+ * @param hostName      the product's native messaging host name (manifest name, registry keys, socket)
  */
 public record DoctorOptions(List<String> chromeIds, List<String> firefoxIds, Set<String> browsers, boolean launch,
-                            Duration launchTimeout, Path socket) {
+                            Duration launchTimeout, Path socket, String hostName) {
+
+    /** Options for the default product ({@link SocketPaths#DEFAULT_HOST_NAME}). */
+    public DoctorOptions(List<String> chromeIds, List<String> firefoxIds, Set<String> browsers, boolean launch,
+                         Duration launchTimeout, Path socket) {
+        this(chromeIds, firefoxIds, browsers, launch, launchTimeout, socket, SocketPaths.DEFAULT_HOST_NAME);
+    }
 
     public DoctorOptions {
+        SocketPaths.requireHostName(hostName);
         chromeIds = List.copyOf(chromeIds);
         firefoxIds = List.copyOf(firefoxIds);
         browsers = Set.copyOf(browsers);

@@ -16,7 +16,12 @@ import java.util.Map;
  * @param os       whose lookup was replayed
  * @param findings every finding, grouped by subject in check order
  */
-public record DoctorReport(HostOs os, List<Finding> findings) {
+public record DoctorReport(HostOs os, List<Finding> findings, String hostName) {
+
+    /** A report about the default product. */
+    public DoctorReport(HostOs os, List<Finding> findings) {
+        this(os, findings, BrowserCatalog.HOST_NAME);
+    }
 
     public DoctorReport {
         findings = List.copyOf(findings);
@@ -50,7 +55,7 @@ public record DoctorReport(HostOs os, List<Finding> findings) {
             bySubject.computeIfAbsent(f.subject(), k -> new ArrayList<>()).add(f);
         }
         StringBuilder b = new StringBuilder();
-        b.append("Bridgekeeper doctor (").append(os.label()).append(", host ").append(BrowserCatalog.HOST_NAME).append(")\n");
+        b.append("Bridgekeeper doctor (").append(os.label()).append(", host ").append(hostName).append(")\n");
         for (Map.Entry<String, List<Finding>> e : bySubject.entrySet()) {
             b.append('\n').append(e.getKey()).append('\n');
             for (Finding f : e.getValue()) {
@@ -74,7 +79,7 @@ public record DoctorReport(HostOs os, List<Finding> findings) {
         ObjectNode root = mapper.createObjectNode();
         root.put("ok", ok());
         root.put("os", os.label());
-        root.put("host", BrowserCatalog.HOST_NAME);
+        root.put("host", hostName);
         root.put("problems", count(Finding.Status.FAIL));
         root.put("warnings", count(Finding.Status.WARN));
         ArrayNode checks = root.putArray("checks");

@@ -41,12 +41,14 @@ final class ManifestInspector {
     private final List<String> firefoxIds;
     private final String fixHint;
 
-    ManifestInspector(HostOs os, List<String> chromeIds, List<String> firefoxIds) {
+    private final String hostName;
+
+    ManifestInspector(HostOs os, List<String> chromeIds, List<String> firefoxIds, String hostName) {
         this.os = os;
+        this.hostName = hostName;
         this.chromeIds = List.copyOf(chromeIds);
         this.firefoxIds = List.copyOf(firefoxIds);
-        this.fixHint = os == HostOs.WINDOWS
-                ? "re-run installer\\install.ps1" : "re-run installer/install.sh";
+        this.fixHint = "re-run " + Text.installCommand(hostName, "");
     }
 
     Result inspect(String subject, Family family, Path manifest) {
@@ -90,11 +92,11 @@ final class ManifestInspector {
         boolean fatal = false;
 
         JsonNode name = root.get("name");
-        if (name != null && name.isTextual() && name.asText().equals(BrowserCatalog.HOST_NAME)) {
-            out.add(Finding.ok(subject, "name", "name is " + BrowserCatalog.HOST_NAME));
+        if (name != null && name.isTextual() && name.asText().equals(hostName)) {
+            out.add(Finding.ok(subject, "name", "name is " + hostName));
         } else {
             fatal = true;
-            out.add(Finding.fail(subject, "name", "name is " + describe(name) + ", expected \"" + BrowserCatalog.HOST_NAME
+            out.add(Finding.fail(subject, "name", "name is " + describe(name) + ", expected \"" + hostName
                     + "\" (browsers require the file name and the name inside to match)", fixHint));
         }
 

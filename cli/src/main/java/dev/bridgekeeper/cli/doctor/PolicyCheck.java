@@ -26,9 +26,9 @@ final class PolicyCheck {
     record Policies(List<String> blocklist, List<String> allowlist, Boolean userLevelHosts, List<String> sources,
                     List<String> unreadable) {
 
-        boolean blocksHost() {
-            boolean blocked = blocklist.contains("*") || blocklist.contains(BrowserCatalog.HOST_NAME);
-            return blocked && !allowlist.contains(BrowserCatalog.HOST_NAME);
+        boolean blocksHost(String hostName) {
+            boolean blocked = blocklist.contains("*") || blocklist.contains(hostName);
+            return blocked && !allowlist.contains(hostName);
         }
     }
 
@@ -58,24 +58,25 @@ final class PolicyCheck {
     }
 
     /** Findings for one browser whose manifest was found at {@code used} (null when not found). */
-    static List<Finding> check(String subject, Policies p, ManifestLocation used, boolean systemInstallPossible) {
+    static List<Finding> check(String subject, Policies p, ManifestLocation used, boolean systemInstallPossible,
+                               String hostName) {
         List<Finding> out = new ArrayList<>();
         for (String f : p.unreadable()) {
             out.add(Finding.warn(subject, "policy", "cannot read policy file " + f, "make it readable, or check it by hand"));
         }
         String where = String.join(", ", p.sources());
-        if (p.blocksHost()) {
-            out.add(Finding.fail(subject, "policy", "NativeMessagingBlocklist in " + where + " blocks " + BrowserCatalog.HOST_NAME,
-                    "ask your administrator to add " + BrowserCatalog.HOST_NAME + " to NativeMessagingAllowlist"));
+        if (p.blocksHost(hostName)) {
+            out.add(Finding.fail(subject, "policy", "NativeMessagingBlocklist in " + where + " blocks " + hostName,
+                    "ask your administrator to add " + hostName + " to NativeMessagingAllowlist"));
         }
         if (Boolean.FALSE.equals(p.userLevelHosts()) && used != null && used.userLevel()) {
             out.add(Finding.fail(subject, "policy", "NativeMessagingUserLevelHosts is false in " + where
                     + ": the browser ignores per-user manifests such as " + used.display(),
-                    systemInstallPossible ? "install system-wide: sudo installer/install.sh --scope system"
+                    systemInstallPossible ? "install system-wide: sudo " + Text.installCommand(hostName, "--scope system")
                             : "install system-wide: installer\\install.ps1 -Scope System (as administrator)"));
         }
         if (out.isEmpty() && !p.sources().isEmpty()) {
-            out.add(Finding.ok(subject, "policy", "policies in " + where + " allow " + BrowserCatalog.HOST_NAME));
+            out.add(Finding.ok(subject, "policy", "policies in " + where + " allow " + hostName));
         }
         return out;
     }

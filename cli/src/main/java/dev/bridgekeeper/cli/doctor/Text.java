@@ -5,6 +5,16 @@ final class Text {
     private Text() {}
 
     /** Control characters become '?', and the text is cut to {@code max} characters. */
+    /**
+     * The command that (re)installs a product for an installed user: {@code bridgekeeper install}
+     * runs the installer the install left beside the jar, with the product's host name.
+     */
+    static String installCommand(String hostName, String extra) {
+        String product = hostName.equals(dev.bridgekeeper.protocol.local.SocketPaths.DEFAULT_HOST_NAME)
+                ? "" : " --host-name " + hostName;
+        return "bridgekeeper install" + product + (extra.isEmpty() ? "" : " " + extra);
+    }
+
     static String printable(String s, int max) {
         StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 1);
         for (int i = 0; i < s.length(); i++) {

@@ -85,7 +85,7 @@ class DoctorCommandTest {
         assertEquals(1, run(common("--no-launch")));
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("FAIL  manifest"), text);
-        assertTrue(text.contains("fix: run installer/install.sh"), text);
+        assertTrue(text.contains("fix: run bridgekeeper install"), text);
         assertTrue(text.contains("PROBLEMS: 1 problem"), text);
     }
 

@@ -80,9 +80,11 @@ class DoctorTest {
         }
         assertTrue(the(report, "chromium", "launch", Finding.Status.OK).message().contains("'status' frame (desktop_unavailable)"));
         the(report, "polkit", "action", Finding.Status.OK);
-        // Browsers without a profile are not checked.
-        assertTrue(report.about("chrome").isEmpty());
-        assertTrue(report.about("waterfox").isEmpty(), "a manifest in the shared ~/.mozilla is no sign of Waterfox");
+        // Browsers without a profile are not checked; the report says why, for each.
+        assertEquals(List.of("skipped"), report.about("chrome").stream().map(Finding::check).toList());
+        assertTrue(report.about("chrome").get(0).message().contains("none of"), report::toText);
+        assertEquals(List.of("skipped"), report.about("waterfox").stream().map(Finding::check).toList(),
+                "a manifest in the shared ~/.mozilla is no sign of Waterfox");
         assertTrue(report.toText().startsWith("Bridgekeeper doctor (linux"));
     }
 
@@ -330,6 +332,36 @@ class DoctorTest {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             the(new Doctor(fx.linux(), options).run(), "agent", "socket-folder", Finding.Status.WARN);
+        }
+    }
+
+    @Test
+    void aRunningAgentThatDoesNotAllowTheManifestsExtensionsIsAProblem() throws Exception {
+        fx.chromium(fx.goodLauncher());
+        Path dir = Files.createDirectories(tmp.resolve("run2"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path socket = dir.resolve("agent.sock");
+        DoctorOptions options = new DoctorOptions(List.of(CHROME_ID), List.of(FIREFOX_ID), Set.of(), false,
+                Duration.ofSeconds(5), socket);
+        for (boolean allowsThem : new boolean[] {false, true}) {
+            dev.bridgekeeper.agent.DesktopBridge.Builder b = dev.bridgekeeper.agent.DesktopBridge.builder()
+                    .socketPath(socket).dataDirectory(tmp.resolve("agent-data"))
+                    .authenticator(dev.bridgekeeper.biometrics.Authenticators.forName("none"))
+                    .allowCaller("chrome-extension://" + OTHER_CHROME_ID + "/");
+            if (allowsThem) {
+                b.allowCaller("chrome-extension://" + CHROME_ID + "/").allowCaller("moz-extension:" + FIREFOX_ID);
+            }
+            try (dev.bridgekeeper.agent.DesktopBridge bridge = b.build()) {
+                bridge.start();
+                DoctorReport report = new Doctor(fx.linux(), options).run();
+                if (allowsThem) {
+                    the(report, "agent", "allowed", Finding.Status.OK);
+                } else {
+                    Finding f = the(report, "agent", "allowed", Finding.Status.FAIL);
+                    assertTrue(f.message().contains("chrome-extension://" + CHROME_ID + "/"), f.message());
+                    assertTrue(f.fix().contains("--allow chrome-extension://" + CHROME_ID + "/"), f.fix());
+                }
+            }
         }
     }
 

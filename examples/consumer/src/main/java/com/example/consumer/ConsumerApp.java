@@ -1,10 +1,12 @@
 package com.example.consumer;
 
 import dev.bridgekeeper.agent.DesktopBridge;
+import dev.bridgekeeper.agent.PairingRequest;
 import dev.bridgekeeper.testing.TestExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Embeds the agent with a channel of its own, then plays the browser's part: a Java extension
@@ -25,12 +27,18 @@ public final class ConsumerApp {
                 .registerChannel(Notes.class, ctx -> query ->
                         CompletableFuture.completedFuture(new Notes.Count(query.folder(), 42)))
                 .build();
+        // The desktop's side of pairing: a person approves when the code the desktop shows matches
+        // the extension's. The request may reach the desktop a moment after the extension shows
+        // its code, so wait for it as a dialog would.
+        CompletableFuture<PairingRequest> shown = new CompletableFuture<>();
+        bridge.pairings().onRequest(shown::complete);
         try (bridge) {
             bridge.start();
             try (TestExtension extension = TestExtension.viaHost(socket, CALLER)) {
                 int code = extension.awaitPairingCode(30);
-                if (bridge.pairings().approve(code) != 1) {
-                    throw new IllegalStateException("no pending pairing showed code " + code);
+                PairingRequest request = shown.get(30, TimeUnit.SECONDS);
+                if (request.codeValue() != code || bridge.pairings().approve(code) != 1) {
+                    throw new IllegalStateException("the desktop shows " + request.code() + ", the extension " + code);
                 }
                 extension.awaitReady(30);
                 Notes notes = extension.channel(Notes.class, 30);
