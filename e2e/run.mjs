@@ -10,11 +10,13 @@
 //   BK_E2E_AUTHENTICATOR  polkit (a real polkitd says yes for this user) or none (default)
 //   BK_E2E_ONLY           run only scenarios whose name contains this text
 //   BK_E2E_CHROMIUM, BK_E2E_FIREFOX  browser executables (/usr/bin/chromium, /usr/bin/firefox-esr)
+//   BK_E2E_SYSTEM_HOST=1  use the installed package (system manifests, /usr/bin/bridgekeeper)
+//                         instead of installing per user with installer/install.sh
 //
 // Prints one line per scenario (PASS/FAIL name (seconds): reason), then "N passed, M failed";
 // exits 1 when any scenario failed. Every process it starts is stopped by its pid at the end.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './lib/agent.mjs';
@@ -62,7 +64,9 @@ const env = {
   ...(process.env.JAVA_HOME ? { JAVA_HOME: process.env.JAVA_HOME } : {}),
   ...(process.env.DBUS_SYSTEM_BUS_ADDRESS ? { DBUS_SYSTEM_BUS_ADDRESS: process.env.DBUS_SYSTEM_BUS_ADDRESS } : {}),
 };
-const launcher = path.join(dirs.home, '.local/share/bridgekeeper/bin/bridgekeeper');
+const SYSTEM_HOST = process.env.BK_E2E_SYSTEM_HOST === '1';
+const PACKAGE_DIR = '/opt/bridgekeeper';
+const launcher = SYSTEM_HOST ? '/usr/bin/bridgekeeper' : path.join(dirs.home, '.local/share/bridgekeeper/bin/bridgekeeper');
 const agent = new Agent({
   launcher,
   socket: SOCKET,
@@ -112,10 +116,31 @@ const UNLOCKED_TEXT = /^Unlocked: key received \(32 bytes\) for (\S+)$/;
 // ---------------------------------------------------------------------------------------------
 // Scenarios, in order; each names the scenarios it needs.
 
+/** With the package installed: its system manifests are what the browsers will find. */
+function systemHostScenarios() {
+  const manifests = {
+    chromium: '/etc/chromium/native-messaging-hosts/dev.bridgekeeper.host.json',
+    firefox: '/usr/lib/mozilla/native-messaging-hosts/dev.bridgekeeper.host.json',
+  };
+  return [{
+    name: 'install: the package\'s system manifests name its host, and no user manifest exists',
+    async run() {
+      for (const [browser, file] of Object.entries(manifests)) {
+        check(existsSync(file), `${browser}: ${file} is missing (is the bridgekeeper package installed?)`);
+        const manifest = JSON.parse(readFileSync(file, 'utf8'));
+        check(manifest.path === `${PACKAGE_DIR}/bin/bridgekeeper-host`, `${browser}: ${file} names ${manifest.path}`);
+      }
+      for (const file of ['.config/chromium/NativeMessagingHosts', '.mozilla/native-messaging-hosts']) {
+        check(!existsSync(path.join(dirs.home, file, 'dev.bridgekeeper.host.json')), `a per-user manifest exists in ${file}`);
+      }
+    },
+  }];
+}
+
 const ctx = { chromium: null, firefox: null };
 
 const scenarios = [
-  {
+  ...(SYSTEM_HOST ? systemHostScenarios() : [{
     name: 'install: install.sh puts the launcher and both browsers\' manifests into a fresh HOME',
     async run() {
       const result = await run('bash', [path.join(REPO, 'installer/install.sh'), '--browser', 'chromium', '--browser', 'firefox',
@@ -126,7 +151,7 @@ const scenarios = [
       check(/firefox: .*\/\.mozilla\/native-messaging-hosts\/dev\.bridgekeeper\.host\.json/.test(result.stdout),
         `install.sh did not install the Firefox manifest:\n${result.stdout}`);
     },
-  },
+  }]),
   {
     name: 'chromium: desktop not running is shown in plain words (desktop_unavailable)',
     needs: ['install'],
@@ -196,6 +221,25 @@ const scenarios = [
       await ctx.chromium.screenshot(shot('chromium-3-unlock'));
     },
   },
+  ...(SYSTEM_HOST ? [{
+    name: 'package: the browser\'s host runs on the package\'s bundled runtime',
+    needs: ['chromium: agent starts'],
+    async run() {
+      const hosts = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
+        try {
+          const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          return cmdline.includes('bridgekeeper-host.jar') ? [{ pid, exe: readlinkSync(`/proc/${pid}/exe`), cmdline }] : [];
+        } catch {
+          return []; // gone, or not ours
+        }
+      });
+      check(hosts.length > 0, 'no running host process (bridgekeeper-host.jar) found while Chromium is connected');
+      for (const host of hosts) {
+        check(host.exe === `${PACKAGE_DIR}/lib/runtime/bin/java`,
+          `host ${host.pid} runs ${host.exe}, not the bundled runtime (${host.cmdline.split('\0').join(' ')})`);
+      }
+    },
+  }] : []),
   {
     name: 'chromium: `bridgekeeper lock|unlock` arrive as desktop.locked / desktop.unlocked',
     needs: ['chromium: agent starts'],

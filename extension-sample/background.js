@@ -4,10 +4,7 @@
 //
 // End-to-end tests reach it through the DevTools protocol via globalThis.bridgekeeperDebug.
 
-import {
-  BridgekeeperClient, IndexedDbKeyStore, detectCallerId, extensionApi, nativePortFactory,
-} from './lib/index.js';
-import { fromBase64, wipe } from './lib/bytes.js';
+import { BridgekeeperClient, extensionApi, fromBase64, wipe } from '@bridgekeeper/client';
 
 const api = extensionApi();
 const manifest = api.runtime.getManifest();
@@ -22,14 +19,16 @@ const EVENT_LABELS = {
 // short "recent events" list.
 const eventStorage = api.storage?.session ?? api.storage?.local;
 
+// Inside an extension the client finds the native host (dev.bridgekeeper.host), the caller id,
+// the manifest's name and version, and keeps its key in IndexedDB by itself. The product names
+// go into the client's texts ("Bridgekeeper isn't running. …").
 const client = new BridgekeeperClient({
-  connect: nativePortFactory(api),
-  callerId: detectCallerId(api),
-  name: manifest.name,
-  version: manifest.version,
-  keyStore: new IndexedDbKeyStore(),
+  productName: 'Bridgekeeper',
+  productCommand: 'bridgekeeper',
   log: (level, message) => (level === 'warn' ? console.warn : console.info)(`[bridgekeeper] ${message}`),
 });
+// The desktop's biometric channel, checked against the desktop's version before the first call.
+const biometric = client.channel('biometric', '1.0.0');
 
 const local = {
   desktopLock: 'unknown', // 'locked' | 'unlocked' | 'unknown'
@@ -100,26 +99,14 @@ const BIOMETRIC_STATUS_WORDS = {
   not_enabled: 'Biometric unlock is turned off in the desktop app',
 };
 
+/** The client's words for the error, except where the biometric status says more. */
 function explainUnlockError(error) {
-  switch (error?.code) {
-    case 'locked':
-      return 'The desktop app is locked, so it has no key to give. Unlock it on the desktop first.';
-    case 'user_cancelled':
-      return 'The prompt on the desktop was cancelled.';
-    case 'biometrics_unavailable': {
-      const status = error.data?.status;
-      const words = BIOMETRIC_STATUS_WORDS[status] ?? 'Biometric unlock is not available';
-      return error.data?.detail ? `${words}: ${error.data.detail}` : `${words}.`;
-    }
-    case 'timeout':
-      return 'The desktop app did not answer in time. Try again.';
-    case 'rate_limited':
-      return 'Too many attempts. Wait a minute, then try again.';
-    case 'not_paired':
-      return 'This browser is not paired with the desktop app yet.';
-    default:
-      return error?.message ?? 'Unlock failed.';
+  if (error?.code === 'biometrics_unavailable') {
+    const status = error.data?.status;
+    const words = BIOMETRIC_STATUS_WORDS[status] ?? 'Biometric unlock is not available';
+    return error.data?.detail ? `${words}: ${error.data.detail}` : `${words}.`;
   }
+  return client.explain(error);
 }
 
 function view() {
@@ -176,7 +163,7 @@ async function unlock() {
   local.unlock = { state: 'working', text: 'Confirm on the desktop (fingerprint, face or password)…' };
   broadcast();
   try {
-    const result = await client.call('biometric.unlock', { reason: `Unlock ${manifest.name}` }, { timeoutMs: UNLOCK_TIMEOUT_MS });
+    const result = await biometric.unlock({ reason: `Unlock ${manifest.name}` }, { timeoutMs: UNLOCK_TIMEOUT_MS });
     const key = fromBase64(result?.key);
     const length = key.length;
     wipe(key); // the sample only proves it received a key; it never keeps or shows it
@@ -192,7 +179,7 @@ async function unlock() {
 
 async function refreshBiometricStatus() {
   try {
-    const result = await client.call('biometric.status', {});
+    const result = await biometric.status({});
     // The desktop's detail is for fixing a problem; when unlock works, the headline says enough.
     const showDetail = result?.detail && result?.status !== 'available';
     local.biometrics = { status: result?.status, method: result?.method, ...(showDetail ? { detail: result.detail } : {}) };

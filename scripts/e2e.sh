@@ -5,6 +5,8 @@
 #
 #   scripts/e2e.sh            set up, build what is stale, run every scenario
 #   BK_E2E_ONLY=firefox scripts/e2e.sh     only the scenarios whose name contains "firefox"
+#   BK_E2E_SYSTEM_HOST=1 scripts/e2e.sh    use the installed bridgekeeper package (packaging/test-deb.sh)
+#   BK_E2E_KEEP_AGENT_DATA=DIR             copy the agent's data (identity, pairings) to DIR at the end
 #
 # As root (CI): it creates a dedicated test user (bke2e), starts a private system bus with
 # polkitd and a rule that says YES to that user, and runs the agent, the CLI and both browsers
@@ -93,7 +95,9 @@ if [ -n "$stale" ]; then
     "$MVN" -B -q -f "$ROOT/pom.xml" package -DskipTests >"$ROOT/e2e/.build.log" 2>&1 \
         || { tail -n 40 "$ROOT/e2e/.build.log" >&2; fail_early "build: mvn package failed"; }
 fi
-(cd "$ROOT/extension-sample" && npm run --silent build >/dev/null) || fail_early "build: extension-sample npm run build failed"
+# The sample takes the client from its package (file:../client-js), as a third party would.
+(cd "$ROOT/extension-sample" && { [ -d node_modules/@bridgekeeper/client ] || npm ci --no-audit --no-fund --loglevel=error; } \
+    && npm run --silent build >/dev/null) || fail_early "build: extension-sample npm run build failed"
 
 # ---- 2. work folder with what the run needs ------------------------------------------------------
 # /var/tmp, not /tmp: the test user must be able to reach it, and some machines make /tmp 0700.
@@ -153,7 +157,8 @@ fi
 
 # ---- 4. the scenarios ------------------------------------------------------------------------------
 RUN_ENV=(PATH="$PATH" USER="$RUN_USER" LOGNAME="$RUN_USER" HOME="$STAGE/work" TMPDIR="$STAGE/work"
-    BK_E2E_WORK="$STAGE/work" BK_E2E_AUTHENTICATOR="$AUTHENTICATOR" BK_E2E_ONLY="${BK_E2E_ONLY:-}")
+    BK_E2E_WORK="$STAGE/work" BK_E2E_AUTHENTICATOR="$AUTHENTICATOR" BK_E2E_ONLY="${BK_E2E_ONLY:-}"
+    BK_E2E_SYSTEM_HOST="${BK_E2E_SYSTEM_HOST:-}")
 [ -n "${JAVA_HOME:-}" ] && RUN_ENV+=(JAVA_HOME="$JAVA_HOME")
 [ -n "${DBUS_SYSTEM_BUS_ADDRESS:-}" ] && RUN_ENV+=(DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS")
 RUN_ENV+=("${APP_ENV[@]}")
@@ -171,5 +176,9 @@ mkdir -p "$ARTIFACTS"
 cp -R "$STAGE/work/artifacts/." "$ARTIFACTS/" 2>/dev/null || true
 cp -R "$STAGE/work/logs" "$ARTIFACTS/logs" 2>/dev/null || true
 [ -f "$WORK/polkitd.log" ] && cp "$WORK/polkitd.log" "$ARTIFACTS/logs/"
+if [ -n "${BK_E2E_KEEP_AGENT_DATA:-}" ]; then
+    rm -rf "$BK_E2E_KEEP_AGENT_DATA"
+    cp -a "$STAGE/work/agent-data" "$BK_E2E_KEEP_AGENT_DATA"
+fi
 log "screenshots and logs: $ARTIFACTS"
 exit "$status"

@@ -89,9 +89,11 @@ else
     record "java (newest JDK): skipped, no Temurin 25+ under /usr/lib/jvm"
 fi
 
-step "JavaScript client library and sample extension (node --test)"
+step "JavaScript client package (tsc --strict, node --test, pack proof) and sample extension"
 need_node
-(cd extension-sample && npm ci --no-audit --no-fund --loglevel=error && npm test)
+(cd client-js && npm ci --no-audit --no-fund --loglevel=error && npm test) &&
+    bash client-js/scripts/pack-proof.sh &&
+    (cd extension-sample && npm ci --no-audit --no-fund --loglevel=error && npm test)
 record "javascript: passed"
 
 step "Installers and manifests (temporary HOME, shellcheck)"
@@ -107,9 +109,27 @@ else
     record "polkit: skipped (not root)"
 fi
 
+step "Real Secret Service (gnome-keyring on a private session bus, a non-root user)"
+if [ "$(id -u)" = 0 ]; then
+    bash scripts/keyring-it.sh
+    record "keyring: passed"
+else
+    echo "skipped: creating the test user and running its keyring needs root"
+    record "keyring: skipped (not root)"
+fi
+
 step "End to end in real browsers (Chromium, Firefox ESR) with the real host, agent and polkit"
 bash scripts/e2e.sh
 record "browsers: passed"
+
+step "Release package (.deb): build, apt-get install, browsers through the system host, upgrade, remove"
+if [ "$(id -u)" = 0 ]; then
+    bash packaging/test-deb.sh
+    record "package: passed"
+else
+    echo "skipped: installing a package needs root"
+    record "package: skipped (not root)"
+fi
 
 step "Fuzzing smoke (Jazzer, a few seconds per target; long runs: scripts/fuzz.sh 1800)"
 bash scripts/fuzz.sh 5

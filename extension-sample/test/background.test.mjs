@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IDBFactory } from 'fake-indexeddb';
-import { DesktopSimulator } from './support/desktop-simulator.mjs';
-import { eventually } from './support/helpers.mjs';
+// The simulated desktop is the client package's own test fixture (not part of the package).
+import { DesktopSimulator } from '../../client-js/test/support/desktop-simulator.mjs';
+import { eventually } from '../../client-js/test/support/helpers.mjs';
 
 const EXTENSION_ID = 'ehcmijlhbioomifbjmghlpklegfgldmf';
 
@@ -112,7 +113,7 @@ test('the background, as the popup and the debug hook see it', async (t) => {
     unlockAnswer = async () => {
       throw { code: -32001, message: 'locked' };
     };
-    assert.match((await debug.unlock()).text, /desktop app is locked/);
+    assert.match((await debug.unlock()).text, /Bridgekeeper is locked/);
     assert.equal(debug.state().desktopLock, 'locked');
   });
 
@@ -136,7 +137,7 @@ test('the background, as the popup and the debug hook see it', async (t) => {
     await eventually(() => debug.state().state === 'desktop_unavailable', 'unavailable');
     const state = debug.state();
     assert.equal(state.headline, 'Desktop app not running');
-    assert.equal(state.detail, 'The desktop app isn\'t running. Start it and this will connect by itself.');
+    assert.equal(state.detail, 'Bridgekeeper isn\'t running. Start it and this will connect by itself.');
     assert.deepEqual(state.actions, ['retry']);
     desktop.start();
     await eventually(() => debug.state().state === 'ready', 'ready again');

@@ -13,7 +13,8 @@ module dev.bridgekeeper.agent {
     requires transitive com.fasterxml.jackson.databind;
     requires dev.bridgekeeper.protocol;
     requires dev.bridgekeeper.noise;
-    requires com.sun.jna.platform; // DPAPI for the identity key on Windows
+    requires com.sun.jna; // libsecret and the Keychain for the sealed keys
+    requires com.sun.jna.platform; // DPAPI for the sealed keys on Windows
     requires org.slf4j;
 
     exports dev.bridgekeeper.agent;
@@ -29,4 +30,6 @@ module dev.bridgekeeper.agent {
     opens dev.bridgekeeper.agent.internal.rpc to com.fasterxml.jackson.databind;
     opens dev.bridgekeeper.agent.internal.secure to com.fasterxml.jackson.databind;
     opens dev.bridgekeeper.ipc to com.fasterxml.jackson.databind;
+    // JNA reads the bindings' interfaces reflectively.
+    opens dev.bridgekeeper.agent.internal.keystore to com.sun.jna;
 }

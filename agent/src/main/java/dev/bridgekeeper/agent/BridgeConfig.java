@@ -17,7 +17,7 @@ record BridgeConfig(ProductIdentity product, Path socketPath, List<Path> extraSo
         PairingApprover approver, Authenticator authenticator, KeyVault vault, String name, String version,
         Duration pairingTimeout, Duration promptTimeout, int promptsPerMinute, int pairingsPerMinute,
         int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels,
-        Consumer<BridgeActivity> activity) {
+        Consumer<BridgeActivity> activity, SecretStore secretStore) {
 
     /** One of the application's typed channels, registered when the bridge starts. */
     record ChannelRegistration<T>(Class<T> iface, Function<RequestContext, ? extends T> factory) {
@@ -35,6 +35,14 @@ record BridgeConfig(ProductIdentity product, Path socketPath, List<Path> extraSo
         void register(IpcClient c) {
             c.registerChannel(iface, factory);
         }
+    }
+
+    /** The bridge's own socket first, then the extra ones (for sandboxed browsers). */
+    List<Path> allSockets() {
+        List<Path> all = new java.util.ArrayList<>();
+        all.add(socketPath);
+        all.addAll(extraSockets);
+        return all;
     }
 
     /** A caller id a browser can present: {@code chrome-extension://<id>/} or {@code moz-extension:<id>}. */

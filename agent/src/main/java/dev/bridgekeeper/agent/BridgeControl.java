@@ -92,14 +92,24 @@ final class BridgeControl implements Pairings, AgentControl {
         return bridge.pending;
     }
 
+    /** The running bridge's IPC client. */
     @Override
     public IpcClient ipc() {
-        return bridge.started();
+        IpcClient c = bridge.ipc();
+        if (c == null) {
+            throw new IllegalStateException("start() the bridge first");
+        }
+        return c;
     }
 
     @Override
     public Path socketPath() {
         return bridge.socketPath();
+    }
+
+    @Override
+    public String keyStorage() {
+        return bridge.keyStorage.description();
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.bridgekeeper.agent.internal.ipc.IpcClient;
 import dev.bridgekeeper.ipc.RequestContext;
 import dev.bridgekeeper.noise.KeyPair;
 import dev.bridgekeeper.agent.internal.secure.IdentityStore;
+import dev.bridgekeeper.agent.internal.secure.KeyStorage;
 import dev.bridgekeeper.agent.internal.secure.NoiseCryptoProvider;
 import dev.bridgekeeper.agent.internal.secure.PairingStore;
 import dev.bridgekeeper.agent.internal.secure.RateLimiter;
@@ -74,6 +75,7 @@ public final class DesktopBridge implements AutoCloseable {
     final PendingPairings pending = new PendingPairings();
     private final BridgeControl control = new BridgeControl(this);
     PairingStore store;
+    KeyStorage keyStorage;
     NoiseCryptoProvider crypto;
     private SocketBackend backend;
     private IpcClient ipc;
@@ -101,8 +103,9 @@ public final class DesktopBridge implements AutoCloseable {
             throw new IllegalStateException(state == State.STARTED ? "already started"
                     : "this bridge was closed; build a new DesktopBridge to serve again");
         }
-        KeyPair identity = IdentityStore.loadOrCreate(config.dataDirectory());
-        store = PairingStore.open(config.dataDirectory());
+        keyStorage = KeyStorage.open(config.dataDirectory(), config.secretStore());
+        KeyPair identity = IdentityStore.loadOrCreate(keyStorage);
+        store = PairingStore.open(keyStorage);
         crypto = NoiseCryptoProvider.responder(identity)
                 .identity(config.name(), config.version())
                 .approver(pending.approver(config.approver()))
@@ -110,18 +113,12 @@ public final class DesktopBridge implements AutoCloseable {
                 .pairingLimiter(new RateLimiter(config.pairingsPerMinute(), TimeUnit.MINUTES.toNanos(1)))
                 .build();
         AdminService admin = new AdminService(control);
-        List<Path> sockets = new ArrayList<>();
-        sockets.add(config.socketPath());
-        sockets.addAll(config.extraSockets());
-        backend = new SocketBackend(sockets, config.allowedCallers(), config.name(), admin::serve);
-        IpcClient.Builder ib = IpcClient.builder()
-                .backend(backend)
-                .cryptoProvider(crypto)
-                .sessionRepository(store)
+        backend = new SocketBackend(config.allSockets(), config.allowedCallers(), config.name(), admin::serve);
+        ipc = IpcClient.builder().backend(backend).cryptoProvider(crypto).sessionRepository(store)
                 .identity(config.name(), config.version())
                 .maxMessageSize(config.maxMessageSize())
-                .maxConcurrentRequests(config.maxConcurrentRequests());
-        ipc = ib.build();
+                .maxConcurrentRequests(config.maxConcurrentRequests())
+                .build();
         if (config.activity() != null) {
             BridgeActivityFeed.watch(ipc, pending, config.activity());
         }
@@ -132,7 +129,13 @@ public final class DesktopBridge implements AutoCloseable {
         for (BridgeConfig.ChannelRegistration<?> r : config.channels()) {
             r.register(ipc);
         }
-        vault.addListener(lockedNow -> publishToAll(lockedNow ? Topics.DESKTOP_LOCKED : Topics.DESKTOP_UNLOCKED));
+        IpcClient events = ipc;
+        vault.addListener(lockedNow -> {
+            if (!events.isClosed()) {
+                events.publish(lockedNow ? Topics.DESKTOP_LOCKED : Topics.DESKTOP_UNLOCKED,
+                        JsonNodeFactory.instance.objectNode(), Endpoint.all());
+            }
+        });
         try {
             ipc.start();
         } catch (IOException | RuntimeException e) {
@@ -149,12 +152,6 @@ public final class DesktopBridge implements AutoCloseable {
         return state;
     }
 
-    private void publishToAll(String topic) {
-        if (ipc != null && !ipc.isClosed()) {
-            ipc.publish(topic, JsonNodeFactory.instance.objectNode(), Endpoint.all());
-        }
-    }
-
     /** Publishes an application event to every paired connection; returns how many it reached. */
     public int publish(String topic, Object payload) {
         return publish(topic, payload, Endpoint.all());
@@ -162,7 +159,7 @@ public final class DesktopBridge implements AutoCloseable {
 
     /** Publishes an application event to one connection (or {@link Endpoint#all()}). */
     public int publish(String topic, Object payload, Endpoint to) {
-        return started().publish(topic, payload, to);
+        return control.ipc().publish(topic, payload, to);
     }
 
     /**
@@ -171,7 +168,7 @@ public final class DesktopBridge implements AutoCloseable {
      * subscription to stop.
      */
     public Subscription subscribe(String topic, Consumer<IncomingMessage> subscriber) {
-        return started().subscribe(topic, subscriber);
+        return control.ipc().subscribe(topic, subscriber);
     }
 
     /** How many extensions are connected right now (paired or still handshaking). */
@@ -220,14 +217,6 @@ public final class DesktopBridge implements AutoCloseable {
         return ipc;
     }
 
-    IpcClient started() {
-        IpcClient c = ipc;
-        if (c == null) {
-            throw new IllegalStateException("start() the bridge first");
-        }
-        return c;
-    }
-
     /**
      * Configures a {@link DesktopBridge}. Each setter checks its value and fails at once with a
      * message that names the option; {@link #build()} checks what needs several options.
@@ -252,6 +241,7 @@ public final class DesktopBridge implements AutoCloseable {
         private Runnable unlockRequest;
         private final List<BridgeConfig.ChannelRegistration<?>> channels = new ArrayList<>();
         private Consumer<BridgeActivity> activity;
+        private SecretStore secretStore;
 
         private Builder() {}
 
@@ -384,6 +374,16 @@ public final class DesktopBridge implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the identity's private key and the pairing store's key are sealed (default: the OS's
+         * own: Secret Service, Keychain or DPAPI). When it is unavailable at start, the keys stay
+         * in files protected by their mode, which the log and {@code bridgekeeper status} report.
+         */
+        public Builder secretStore(SecretStore s) {
+            this.secretStore = Objects.requireNonNull(s, "secretStore");
+            return this;
+        }
+
         /** Checks the options together and makes the bridge (not started yet). */
         public DesktopBridge build() {
             if (allowedCallers.isEmpty()) {
@@ -393,7 +393,7 @@ public final class DesktopBridge implements AutoCloseable {
                     List.copyOf(extraSockets), dataDirectory != null ? dataDirectory : product.dataDirectory(),
                     Collections.unmodifiableSet(new LinkedHashSet<>(allowedCallers)), approver, authenticator, vault,
                     name, version, pairingTimeout, promptTimeout, promptsPerMinute, pairingsPerMinute, maxMessageSize,
-                    maxConcurrentRequests, unlockRequest, List.copyOf(channels), activity));
+                    maxConcurrentRequests, unlockRequest, List.copyOf(channels), activity, secretStore));
         }
     }
 }

@@ -12,17 +12,26 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code bridgekeeper agent}: the reference desktop agent, in the foreground, with readable logs;
- * {@code --host-name} runs it as another product (its own socket and data folder).
+ * {@code bridgekeeper agent}: the reference desktop agent, in the foreground, with readable logs.
  *
  * <p>It stands in for a desktop application: it holds a random 32-byte demo key for the current
  * OS user (in memory only, regenerated at every start) that {@code biometric.unlock} releases after
@@ -30,60 +39,78 @@ import java.util.concurrent.CountDownLatch;
  * back. Pairing requests can be approved on this terminal (type the code the browser shows) or with
  * {@code bridgekeeper pairings approve CODE}.
  */
-final class AgentCommand {
-    private AgentCommand() {}
+@Command(name = "agent", header = "Run the reference desktop agent in the foreground.", description = {
+    "Runs the reference desktop agent in the foreground, with readable logs on stderr. It holds a random "
+            + "demo key in memory that biometric.unlock releases after the OS verifies the user.",
+    "Approve pairing requests by typing the code the browser shows on this terminal, or with "
+            + "'bridgekeeper pairings approve CODE'. Ctrl-C stops it.",
+})
+final class AgentCommand implements Callable<Integer> {
 
     static final String SAMPLE_CHROMIUM = "chrome-extension://ehcmijlhbioomifbjmghlpklegfgldmf/";
     static final String SAMPLE_FIREFOX = "moz-extension:bridgekeeper-sample@bridgekeeper.dev";
 
-    static final String USAGE = String.join("\n",
-            "usage: bridgekeeper agent [--host-name H] [--socket P] [--data-dir D] [--allow CALLER]... [--authenticator A]",
-            "                          [--name N]",
-            "  --host-name H       the product's native messaging host name, reverse-DNS such as com.example.vault",
-            "                      (default " + SocketPaths.DEFAULT_HOST_NAME + "); it picks the socket and data folder",
-            "  --socket P          socket path (default: the product's, for " + SocketPaths.DEFAULT_HOST_NAME + " "
-                    + SocketPaths.defaultPath() + ")",
-            "  --data-dir D        identity key and pairings (default: the product's, for "
-                    + SocketPaths.DEFAULT_HOST_NAME + " " + defaultDataDir() + ")",
-            "  --allow CALLER      an extension allowed to connect, e.g. chrome-extension://<id>/ or",
-            "                      moz-extension:<add-on id>; repeatable (default: the sample extension)",
-            "  --authenticator A   " + String.join("|", Authenticators.NAMES) + " (default auto: the best for this OS)",
-            "  --name N            the name extensions see (default Bridgekeeper reference agent)");
+    @Spec
+    CommandSpec spec;
 
-    static int run(String[] args) {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println(USAGE);
-            return 0;
+    @Mixin
+    AgentSocket socket;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Identity key and pairings (default: per user: ~/.local/share/bridgekeeper/agent on Linux, "
+                    + "~/Library/Application Support/Bridgekeeper/agent on macOS, %%APPDATA%%\\Bridgekeeper\\agent on Windows).")
+    Path dataDir;
+
+    @Option(names = "--allow", paramLabel = "CALLER",
+            description = "An extension allowed to connect: chrome-extension://<id>/ or moz-extension:<add-on id>; "
+                    + "repeatable (default: the sample extension).")
+    List<String> allowed = new ArrayList<>();
+
+    @Option(names = "--authenticator", paramLabel = "NAME", defaultValue = "auto",
+            completionCandidates = AuthenticatorNames.class,
+            description = "How users are verified: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: the best for this OS).")
+    String authenticator;
+
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "Bridgekeeper reference agent",
+            description = "The name extensions see (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    /** The --authenticator values, for help and completion. */
+    static final class AuthenticatorNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Authenticators.NAMES.iterator();
         }
-        Options o;
-        Authenticator auth;
+    }
+
+    /** The authenticator named on the command line; a usage error (exit 2) for an unknown name. */
+    static Authenticator authenticator(CommandSpec spec, String name) {
+        try {
+            return Authenticators.forName(name);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--authenticator: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        Authenticator auth = authenticator(spec, authenticator);
         ProductIdentity product;
         try {
-            o = Options.parse(args, List.of("--host-name", "--socket", "--data-dir", "--allow", "--authenticator", "--name"),
-                    List.of());
-            if (!o.positional.isEmpty()) {
-                throw new IllegalArgumentException("unexpected argument '" + Main.printable(o.positional.get(0)) + "'");
-            }
-            auth = Authenticators.forName(o.value("--authenticator", "auto"));
-            product = new ProductIdentity(o.value("--host-name", SocketPaths.DEFAULT_HOST_NAME),
-                    o.value("--name", "Bridgekeeper reference agent"));
+            product = new ProductIdentity(socket.hostNameOrDefault(), name);
         } catch (IllegalArgumentException e) {
-            System.err.println("bridgekeeper agent: " + e.getMessage());
-            System.err.println(USAGE);
-            return 2;
+            throw new ParameterException(spec.commandLine(), "--host-name: " + e.getMessage());
         }
-        List<String> allowed = o.values("--allow");
-        if (allowed.isEmpty()) {
-            allowed = List.of(SAMPLE_CHROMIUM, SAMPLE_FIREFOX);
-        }
+        List<String> allowed = this.allowed.isEmpty() ? List.of(SAMPLE_CHROMIUM, SAMPLE_FIREFOX) : this.allowed;
         String user = System.getProperty("user.name");
         byte[] demoKey = new byte[32];
         new SecureRandom().nextBytes(demoKey);
         KeyVault vault = new KeyVault();
         DesktopBridge.Builder b = DesktopBridge.builder()
                 .product(product)
-                .socketPath(o.path("--socket", product.socketPath()))
-                .dataDirectory(o.path("--data-dir", product.dataDirectory()))
+                .socketPath(socket.orDefault())
+                .dataDirectory(dataDir != null ? dataDir : product.dataDirectory())
                 .identity(product.displayName(), dev.bridgekeeper.protocol.Version.VERSION)
                 .authenticator(auth)
                 .keyVault(vault)
@@ -97,7 +124,7 @@ final class AgentCommand {
         try {
             bridge.start();
         } catch (IOException | RuntimeException e) {
-            System.err.println("bridgekeeper agent: " + e.getMessage());
+            err.println("bridgekeeper agent: " + e.getMessage());
             return 1;
         }
         vault.unlock(user, demoKey);
@@ -106,13 +133,13 @@ final class AgentCommand {
             Arrays.fill(demoKey, (byte) 0);
             stopped.countDown();
         }, "bridgekeeper-shutdown"));
-        System.err.println("Bridgekeeper agent ready on " + bridge.socketPath() + " (authenticator: " + auth.method()
+        err.println("Bridgekeeper agent ready on " + bridge.socketPath() + " (authenticator: " + auth.method()
                 + ", allowed: " + String.join(", ", allowed) + "). Ctrl-C stops it.");
         Console console = System.console();
-        bridge.pairings().onRequest(r -> announce(r, console != null));
+        bridge.pairings().onRequest(r -> announce(r, console != null, err));
         bridge.pairings().onRequest(dev.bridgekeeper.cli.notify.PairingNotifications.forThisDesktop(bridge.pairings()));
         if (console != null) {
-            Thread t = new Thread(() -> answerOnTerminal(bridge), "bridgekeeper-terminal");
+            Thread t = new Thread(() -> answerOnTerminal(bridge, err), "bridgekeeper-terminal");
             t.setDaemon(true);
             t.start();
         }
@@ -124,19 +151,19 @@ final class AgentCommand {
         return 0;
     }
 
-    private static void announce(PairingRequest r, boolean terminal) {
-        System.err.println();
-        System.err.println("Pairing request from \"" + Main.printable(r.extensionName()) + "\" "
+    private static void announce(PairingRequest r, boolean terminal, PrintWriter err) {
+        err.println();
+        err.println("Pairing request from \"" + Main.printable(r.extensionName()) + "\" "
                 + Main.printable(r.extensionVersion()) + " (" + Main.printable(r.callerId()) + ")");
-        System.err.println("  The browser shows code " + r.code() + ". If it matches, approve it:");
-        System.err.println(terminal
+        err.println("  The browser shows code " + r.code() + ". If it matches, approve it:");
+        err.println(terminal
                 ? "  type the code here and press Enter (or 'n' to reject), or run: bridgekeeper pairings approve "
                         + r.code().replace(" ", "")
                 : "  bridgekeeper pairings approve " + r.code().replace(" ", ""));
     }
 
     /** Reads codes (approve) or "n" (reject all waiting) typed on the agent's own terminal. */
-    private static void answerOnTerminal(DesktopBridge bridge) {
+    private static void answerOnTerminal(DesktopBridge bridge, PrintWriter err) {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try {
             String line;
@@ -150,12 +177,12 @@ final class AgentCommand {
                     for (PairingRequest r : bridge.pairings().pending()) {
                         n += bridge.pairings().reject(r.codeValue());
                     }
-                    System.err.println("rejected " + n + " pairing request(s)");
+                    err.println("rejected " + n + " pairing request(s)");
                     continue;
                 }
                 int code = PairingCodes.parse(t);
                 int n = code < 0 ? 0 : bridge.pairings().approve(code);
-                System.err.println(n > 0 ? "approved" : "no pairing request shows that code");
+                err.println(n > 0 ? "approved" : "no pairing request shows that code");
             }
         } catch (IOException e) {
             // The terminal went away; approvals still work through 'bridgekeeper pairings'.

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bridgekeeper.agent.DesktopBridge;
 import dev.bridgekeeper.agent.KeyVault;
-import dev.bridgekeeper.biometrics.Authenticators;
+import dev.bridgekeeper.biometrics.Authenticator;
 import dev.bridgekeeper.ipc.Endpoint;
 import dev.bridgekeeper.agent.internal.ipc.InMemorySessionRepository;
 import dev.bridgekeeper.agent.internal.ipc.IpcClient;
@@ -14,7 +14,7 @@ import dev.bridgekeeper.agent.internal.secure.InitiatorListener;
 import dev.bridgekeeper.agent.internal.secure.NoiseCryptoProvider;
 import dev.bridgekeeper.agent.internal.transport.NativeHostBackend;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,11 +22,16 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bridgekeeper demo}: the whole path on a machine without a browser. It starts an agent on a
@@ -35,21 +40,28 @@ import java.util.stream.Stream;
  * both sides), then calls {@code biometric.status} and {@code biometric.unlock} with the best
  * authenticator this machine has, printing a transcript with timings.
  */
-final class DemoCommand {
-    private DemoCommand() {}
+@Command(name = "demo", header = "Pair and unlock through a real host process, printing a transcript.", description = {
+    "The whole path without a browser: starts an agent on a private socket, spawns the real host process as "
+            + "a browser would, pairs a Java extension client through it (showing the code on both sides), then "
+            + "calls biometric.status and biometric.unlock, printing a transcript with timings.",
+})
+final class DemoCommand implements Callable<Integer> {
 
     static final String DEMO_ORIGIN = AgentCommand.SAMPLE_CHROMIUM;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    static int run(String[] args) {
-        String authName = "auto";
-        if (args.length == 2 && args[0].equals("--authenticator")) {
-            authName = args[1];
-        } else if (args.length > 0) {
-            System.out.println("usage: bridgekeeper demo [--authenticator " + String.join("|", Authenticators.NAMES) + "]");
-            return args[0].equals("--help") ? 0 : 2;
-        }
-        PrintStream out = System.out;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--authenticator", paramLabel = "NAME", defaultValue = "auto",
+            completionCandidates = AgentCommand.AuthenticatorNames.class,
+            description = "How the user is verified: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    String authenticator;
+
+    @Override
+    public Integer call() {
+        Authenticator auth = AgentCommand.authenticator(spec, authenticator);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
         Path dir = null;
         try {
@@ -70,7 +82,7 @@ final class DemoCommand {
                     .dataDirectory(dir.resolve("agent"))
                     .allowCaller(DEMO_ORIGIN)
                     .identity("Bridgekeeper demo agent", dev.bridgekeeper.protocol.Version.VERSION)
-                    .authenticator(Authenticators.forName(authName))
+                    .authenticator(auth)
                     .keyVault(vault)
                     .pairingApprover(request -> {
                         out.printf("%8.1f ms  desktop   pairing request from \"%s\" (%s), code %s%n", ms(t0),
@@ -87,17 +99,17 @@ final class DemoCommand {
             try (bridge) {
                 bridge.start();
                 out.printf("%8.1f ms  agent     listening on %s%n", ms(t0), socket);
-                return runExtension(out, t0, socket, extensionCode);
+                return runExtension(out, err, t0, socket, extensionCode);
             }
         } catch (IOException | RuntimeException e) {
-            System.err.println("demo: " + e.getMessage());
+            err.println("demo: " + e.getMessage());
             return 1;
         } finally {
             deleteQuietly(dir);
         }
     }
 
-    private static int runExtension(PrintStream out, long t0, Path socket, CompletableFuture<String> code) {
+    private static int runExtension(PrintWriter out, PrintWriter err, long t0, Path socket, CompletableFuture<String> code) {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         InitiatorListener ui = new InitiatorListener() {
             @Override
@@ -139,7 +151,7 @@ final class DemoCommand {
             long t2 = System.nanoTime();
             try {
                 JsonNode unlocked = extension.call(Endpoint.desktop(), "biometric.unlock",
-                        JSON.createObjectNode().put("reason", "run the Bridgekeeper demo")).get(90, TimeUnit.SECONDS);
+                        new ObjectMapper().createObjectNode().put("reason", "run the Bridgekeeper demo")).get(90, TimeUnit.SECONDS);
                 int keyBytes = Base64.getDecoder().decode(unlocked.path("key").asText()).length;
                 out.printf("%8.1f ms  extension biometric.unlock -> key for %s received (%d bytes)   (%.1f ms)%n",
                         ms(t0), unlocked.path("user").asText(), keyBytes, ms(t2));
@@ -154,7 +166,7 @@ final class DemoCommand {
             return 0;
         } catch (ExecutionException | TimeoutException | IOException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            System.err.println("demo: " + cause.getMessage());
+            err.println("demo: " + cause.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -163,7 +175,7 @@ final class DemoCommand {
     }
 
     /** Says why the OS could not verify the user here, and what to do. */
-    private static void explain(PrintStream out, JsonNode status) {
+    private static void explain(PrintWriter out, JsonNode status) {
         out.println();
         out.println("No authenticator could verify you on this machine (status \"" + status.path("status").asText()
                 + "\", method " + status.path("method").asText() + ").");

@@ -6,38 +6,41 @@ import dev.bridgekeeper.protocol.framing.FrameWriter;
 import dev.bridgekeeper.protocol.framing.Frames;
 import dev.bridgekeeper.agent.internal.transport.LocalConnection;
 import dev.bridgekeeper.agent.internal.transport.LocalSocketServer;
-import dev.bridgekeeper.protocol.local.SocketPaths;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bridgekeeper echo-agent}: a stand-in agent that accepts the host's hello, answers
  * {@code status/connected} and then echoes every frame back. For trying a host by hand and for the
  * relay benchmarks; it does no crypto and holds no secrets.
  */
-final class EchoAgentCommand {
-    private EchoAgentCommand() {}
+@Command(name = "echo-agent", header = "A stand-in agent that echoes frames (for trying the host by hand).", description = {
+    "A stand-in agent that answers the host's hello with status/connected, then echoes every frame back: "
+            + "for trying a host by hand and for the relay benchmarks. No crypto, no secrets. Ctrl-C stops it.",
+})
+final class EchoAgentCommand implements Callable<Integer> {
 
-    static int run(String[] args) {
-        Path socket = SocketPaths.defaultPath();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--socket") && i + 1 < args.length) {
-                socket = Path.of(args[++i]);
-            } else if (args[i].equals("--help")) {
-                System.out.println("usage: bridgekeeper echo-agent [--socket PATH]");
-                return 0;
-            } else {
-                System.err.println("echo-agent: unknown option '" + Main.printable(args[i]) + "'");
-                return 2;
-            }
-        }
-        try (LocalSocketServer server = LocalSocketServer.start(socket, EchoAgentCommand::serve)) {
-            System.err.println("echo-agent: listening on " + server.path() + " (Ctrl-C to stop)");
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AgentSocket socket;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        try (LocalSocketServer server = LocalSocketServer.start(socket.orDefault(), EchoAgentCommand::serve)) {
+            err.println("echo-agent: listening on " + server.path() + " (Ctrl-C to stop)");
             new CountDownLatch(1).await();
             return 0;
         } catch (IOException e) {
-            System.err.println("echo-agent: " + e.getMessage());
+            err.println("echo-agent: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             return 0;

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code bridgekeeper install|uninstall [installer options]}: runs the installer that the install
@@ -17,6 +20,34 @@ import java.util.Locale;
  */
 final class InstallCommand {
     private InstallCommand() {}
+
+    @Command(name = "install", header = "(Re)install the host for your browsers.", description = {
+        "Runs the installer kept beside this jar with --jar set to this jar. Every option is the "
+                + "installer's (install.sh --help, install.ps1 -?), e.g. --host-name NAME, --polkit, --scope system.",
+    })
+    static final class Install implements Callable<Integer> {
+        @Unmatched
+        List<String> installerOptions = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return run(installerOptions.toArray(String[]::new), false);
+        }
+    }
+
+    @Command(name = "uninstall", header = "Remove what the install created.", description = {
+        "Runs the installer's uninstall. It keeps the identity key and pairings and says where they "
+                + "are; --purge removes them too. Other options are the installer's, e.g. --host-name NAME.",
+    })
+    static final class Uninstall implements Callable<Integer> {
+        @Unmatched
+        List<String> installerOptions = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return run(installerOptions.toArray(String[]::new), true);
+        }
+    }
 
     static int run(String[] args, boolean uninstall) {
         Path jar;

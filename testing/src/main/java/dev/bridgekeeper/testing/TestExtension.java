@@ -126,6 +126,8 @@ public final class TestExtension implements AutoCloseable {
                 .cryptoProvider(NoiseCryptoProvider.initiator(key, callerId).identity("Test Extension", "1.0.0")
                         .listener(ui).build())
                 .sessionRepository(pins)
+                // Tests of the agent's limit send more than it takes (bench/memory.sh's oversize case).
+                .maxMessageSize(Integer.getInteger("bridgekeeper.testExtension.maxMessageSize", IpcClient.DEFAULT_MAX_MESSAGE_SIZE))
                 .build();
         try {
             client.start();

@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
  * The golden transcript: one whole session between the Java desktop (responder) and a Java
  * extension (initiator), with every key, ephemeral and nonce fixed, so the frames on the wire are
  * the same bytes on every run. The transcript is checked in as
- * {@code extension-sample/test/golden/chromium-first-contact.json}; the JavaScript client replays it
- * ({@code extension-sample/test/golden-transcript.test.mjs}) and must produce the same initiator
+ * {@code client-js/test/golden/chromium-first-contact.json}; the JavaScript client replays it
+ * ({@code client-js/test/golden-transcript.test.mjs}) and must produce the same initiator
  * frames and accept the desktop's.
  *
  * <p>This test fails when the Java side no longer produces the checked-in bytes. If the change is
@@ -114,14 +114,14 @@ class GoldenTranscriptTest {
     @Test
     void theJavaSideProducesTheCheckedInTranscript() throws Exception {
         String produced = runSession();
-        Path golden = repositoryRoot().resolve("extension-sample/test/golden/" + NAME + ".json");
+        Path golden = repositoryRoot().resolve("client-js/test/golden/" + NAME + ".json");
         if (Boolean.getBoolean(UPDATE_PROPERTY)) {
             Files.createDirectories(golden.getParent());
             Files.writeString(golden, produced, StandardCharsets.UTF_8);
             return;
         }
         String hint = " Regenerate it, if the change is intended, with: mvn -o -q test -Dtest=GoldenTranscriptTest -D"
-                + UPDATE_PROPERTY + "=true (then run the JS replay in extension-sample and commit both).";
+                + UPDATE_PROPERTY + "=true (then run the JS replay in client-js and commit both).";
         if (!Files.exists(golden)) {
             fail(golden + " is missing." + hint);
         }
@@ -362,7 +362,7 @@ class GoldenTranscriptTest {
 
     static Path repositoryRoot() {
         for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("extension-sample")) && Files.isDirectory(p.resolve("host"))) {
+            if (Files.isDirectory(p.resolve("client-js")) && Files.isDirectory(p.resolve("host"))) {
                 return p;
             }
         }

@@ -101,6 +101,8 @@ public final class AdminService {
                 r.put("hostName", bridge.hostName());
                 ArrayNode allowed = r.putArray("allowedCallers");
                 bridge.allowedCallers().forEach(allowed::add);
+                r.put("keyStorage", bridge.keyStorage());
+                bridge.pairingStore().rejection().ifPresent(why -> r.put("pairingStoreRejected", why));
                 return r;
             case "pairings.list":
                 ArrayNode pending = r.putArray("pending");

@@ -26,6 +26,9 @@ public interface AgentControl {
     /** See {@code Pairings.revoke}. */
     int revoke(String pairingId);
 
+    /** Where the identity and pairing keys are: {@code sealed (<store>)} or {@code file (not sealed)}. */
+    String keyStorage();
+
     /** The CLI's {@code unlock}: asks the application to unlock; refused if it unlocks itself. */
     void requestUnlock();
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bridgekeeper.cli.BridgekeeperCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,9 +36,13 @@ class DoctorCommandTest {
         fx = new DoctorFixture(tmp);
     }
 
+    /** {@code bridgekeeper doctor ARGS}, through the whole command line. */
     private int run(String... args) {
-        return DoctorCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String[] all = new String[args.length + 1];
+        all[0] = "doctor";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return BridgekeeperCommand.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), all);
     }
 
     private String[] common(String... more) {
@@ -92,7 +97,7 @@ class DoctorCommandTest {
     @Test
     void optionErrorsExitTwo() {
         assertEquals(2, run("--frobnicate"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option '--frobnicate'"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Unknown option: '--frobnicate'"));
         assertEquals(2, run("--chrome-id", "NOT-AN-ID"));
         assertEquals(2, run("--firefox-id", "no spaces allowed"));
         assertEquals(2, run("--launch-timeout-ms", "soon"));

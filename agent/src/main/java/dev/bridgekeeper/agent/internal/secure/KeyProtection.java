@@ -1,9 +1,9 @@
 package dev.bridgekeeper.agent.internal.secure;
 
-import java.util.Locale;
-
 /**
- * How the desktop's private key is protected at rest, beyond the 0600 file in a 0700 directory.
+ * How a private key kept in {@code identity.key} itself is protected, beyond the 0600 file in a
+ * 0700 directory. Keys are sealed in a {@link dev.bridgekeeper.agent.SecretStore} where one is
+ * usable ({@link KeyStorage}); these are the fallback and the forms older agents wrote.
  *
  * <ul>
  *   <li>{@code dpapi} (Windows): sealed with the Data Protection API to the user's logon
@@ -23,14 +23,6 @@ public interface KeyProtection {
 
     /** Opens what {@link #seal} produced. */
     byte[] open(byte[] sealed);
-
-    /** The protection this OS offers by default. */
-    static KeyProtection forThisOs() {
-        if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
-            return new Dpapi();
-        }
-        return FilePermissions.INSTANCE;
-    }
 
     /** The protection recorded under {@code name}. */
     static KeyProtection named(String name) {

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pairings the desktop's user approved, in {@code pairings.json} in the agent's data
@@ -24,7 +26,12 @@ import java.util.Optional;
  * the new list, never a damaged one, and a failed write changes nothing in memory either. A file
  * that is damaged when the agent starts is reported ({@link CorruptStoreException}) and left alone.
  *
- * <p>The file holds public keys, names and caller ids: nothing secret.
+ * <p>The file holds public keys, names and caller ids: nothing secret, but trust: a key added to
+ * it would be an extension the user never approved. So it is authenticated (HMAC-SHA256 under a
+ * key sealed by the OS, {@link KeyStorage}); a file changed by anyone without that key is reported
+ * at start, kept aside as {@code pairings.json.rejected}, and its pairings are not trusted: those
+ * extensions pair again. A file from before authentication (v1) is accepted once, when the key is
+ * first made, and rewritten authenticated.
  */
 public final class PairingStore implements SessionRepository {
     static final String FORMAT = "bridgekeeper-pairings";
@@ -32,28 +39,66 @@ public final class PairingStore implements SessionRepository {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final Logger log = LoggerFactory.getLogger(PairingStore.class);
+    public static final String REJECTED_SUFFIX = ".rejected";
+
     private final Path file;
+    private final byte[] key;
+    /** Why the file found at start was not trusted; null when it was (or there was none). */
+    private final String rejection;
     /** In insertion (oldest first) order; replaced wholesale only after a successful write. */
     private Map<String, PairingRecord> records;
 
-    private PairingStore(Path file, Map<String, PairingRecord> records) {
+    private PairingStore(Path file, byte[] key, String rejection, Map<String, PairingRecord> records) {
         this.file = file;
+        this.key = key;
+        this.rejection = rejection;
         this.records = records;
     }
 
-    /** Opens the store in {@code dataDir} (creating the directory 0700 if needed). */
+    /** Opens the store in {@code dataDir} with the OS's own key storage (creating the directory 0700 if needed). */
     public static PairingStore open(Path dataDir) throws IOException {
-        AtomicFiles.ensurePrivateDirectory(dataDir);
-        Path file = dataDir.resolve(FILE_NAME);
+        return open(KeyStorage.openDefault(dataDir));
+    }
+
+    /** Opens the store in the data directory of {@code keys}, authenticated with its pairing key. */
+    public static PairingStore open(KeyStorage keys) throws IOException {
+        Path file = keys.dataDir().resolve(FILE_NAME);
         AtomicFiles.removeLeftovers(file);
-        Optional<byte[]> body = StoreFile.read(file, FORMAT);
+        KeyStorage.PairingKey pk = keys.pairingKey();
+        StoreFile.Loaded loaded = StoreFile.readAuthenticated(file, FORMAT, pk.key());
         Map<String, PairingRecord> records = new LinkedHashMap<>();
-        if (body.isPresent()) {
-            for (PairingRecord r : parse(file, body.get())) {
-                records.put(r.id(), r);
-            }
+        String rejection = null;
+        if (loaded instanceof StoreFile.Authentic a) {
+            addAll(records, parse(file, a.body()));
+        } else if (loaded instanceof StoreFile.Legacy l && pk.fresh()) {
+            addAll(records, parse(file, l.body()));
+            StoreFile.writeAuthenticated(file, FORMAT, serialize(records.values()), pk.key());
+            log.info("the pairing store {} is now authenticated ({} pairing(s) kept)", file, records.size());
+        } else if (loaded instanceof StoreFile.Legacy) {
+            rejection = "it is an unauthenticated (v1) file, but this agent already authenticates its pairings";
+        } else if (loaded instanceof StoreFile.Rejected r) {
+            rejection = r.reason();
         }
-        return new PairingStore(file, records);
+        if (rejection != null) {
+            Path aside = file.resolveSibling(FILE_NAME + REJECTED_SUFFIX);
+            java.nio.file.Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            rejection = file + " was changed outside the agent (" + rejection + "); none of its pairings is trusted, "
+                    + "those extensions must pair again. It was kept as " + aside.getFileName() + " for inspection.";
+            log.error("pairing store: {}", rejection);
+        }
+        return new PairingStore(file, pk.key(), rejection, records);
+    }
+
+    private static void addAll(Map<String, PairingRecord> records, List<PairingRecord> list) {
+        for (PairingRecord r : list) {
+            records.put(r.id(), r);
+        }
+    }
+
+    /** Why the file found at start was not trusted (then the store started empty). */
+    public Optional<String> rejection() {
+        return Optional.ofNullable(rejection);
     }
 
     public Path file() {
@@ -118,7 +163,7 @@ public final class PairingStore implements SessionRepository {
 
     private void commit(Map<String, PairingRecord> next) {
         try {
-            StoreFile.write(file, FORMAT, serialize(next.values()));
+            StoreFile.writeAuthenticated(file, FORMAT, serialize(next.values()), key);
         } catch (IOException e) {
             throw new UncheckedIOException("could not save pairings to " + file + ": " + e.getMessage(), e);
         }

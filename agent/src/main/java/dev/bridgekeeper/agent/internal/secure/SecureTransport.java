@@ -2,7 +2,6 @@ package dev.bridgekeeper.agent.internal.secure;
 
 import dev.bridgekeeper.noise.CipherState;
 import dev.bridgekeeper.noise.DecryptFailedException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +21,8 @@ final class SecureTransport {
     static final int MAX_PIECE = CipherState.MAX_PLAINTEXT_LENGTH;
     /** How much of an oversize message is kept to find out what it was (its topic and id). */
     static final int OVERSIZE_PREFIX = 16 * 1024;
+    /** Reassembly grows in pieces of this size, so a message of N bytes holds at most N + 1 MiB. */
+    static final int CHUNK = 1024 * 1024;
 
     private static final byte[] EMPTY_AD = new byte[0];
 
@@ -31,9 +32,13 @@ final class SecureTransport {
     private final byte[] sealed = new byte[CipherState.MAX_MESSAGE_LENGTH];
     private final byte[] opened = new byte[CipherState.MAX_MESSAGE_LENGTH];
 
-    private ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    /** The message being received, in chunks: no doubling copies, and dropped at once when oversize. */
+    private final List<byte[]> chunks = new ArrayList<>();
+    /** Bytes in the last chunk. */
+    private int lastChunkUsed;
     private long pendingTotal;
-    private boolean oversize;
+    /** Once the message is over the limit: its first bytes, to answer it; the rest is not kept. */
+    private byte[] oversizePrefix;
 
     /** What a received piece completed. */
     sealed interface Received permits Incomplete, Message, Oversize {}
@@ -78,34 +83,113 @@ final class SecureTransport {
     }
 
     /**
-     * Decrypts one received piece.
+     * Decrypts one received piece ({@code length} bytes of {@code ciphertext} from {@code offset}).
+     * A message is assembled in 1 MiB chunks and copied once into an array of its exact size when
+     * it is complete; one over the limit drops what it had at once and keeps only its first
+     * {@link #OVERSIZE_PREFIX} bytes, so refusing it never holds more than the limit.
      *
      * @throws DecryptFailedException if it was tampered with, replayed, reordered or not ours
      */
-    Received open(byte[] ciphertext, boolean more) throws DecryptFailedException {
-        if (ciphertext.length > CipherState.MAX_MESSAGE_LENGTH) {
+    Received open(byte[] ciphertext, int offset, int length, boolean more) throws DecryptFailedException {
+        if (length > CipherState.MAX_MESSAGE_LENGTH) {
             throw new DecryptFailedException("secure message over 65,535 bytes");
         }
-        int n = receiveCipher.decryptWithAd(EMPTY_AD, ciphertext, 0, ciphertext.length, opened, 0);
+        int n = receiveCipher.decryptWithAd(EMPTY_AD, ciphertext, offset, length, opened, 0);
         pendingTotal += n;
-        if (!oversize && pendingTotal > maxMessageSize) {
-            oversize = true; // Keep only the start; the rest is decrypted (to stay in step) and dropped.
+        if (oversizePrefix == null && pendingTotal > maxMessageSize) {
+            // Decrypted pieces still count (the cipher must stay in step) but are no longer kept.
+            int held = held();
+            int fromHeld = Math.min(OVERSIZE_PREFIX, held);
+            int fromPiece = Math.min(OVERSIZE_PREFIX - fromHeld, n);
+            oversizePrefix = Arrays.copyOf(prefix(fromHeld), fromHeld + fromPiece);
+            System.arraycopy(opened, 0, oversizePrefix, fromHeld, fromPiece);
+            clearChunks(null);
         }
-        if (!oversize || pending.size() < OVERSIZE_PREFIX) {
-            int keep = oversize ? Math.min(n, OVERSIZE_PREFIX - pending.size()) : n;
-            pending.write(opened, 0, keep);
+        if (oversizePrefix == null) {
+            append(opened, n);
         }
         Arrays.fill(opened, 0, n, (byte) 0);
         if (more) {
             return new Incomplete();
         }
-        byte[] whole = pending.toByteArray();
         long size = pendingTotal;
-        boolean wasOversize = oversize;
-        pending = new ByteArrayOutputStream();
+        byte[] whole = oversizePrefix != null ? null : assemble();
+        Received r = whole == null ? new Oversize(oversizePrefix, size) : new Message(whole);
+        clearChunks(whole);
         pendingTotal = 0;
-        oversize = false;
-        return wasOversize ? new Oversize(whole, size) : new Message(whole);
+        oversizePrefix = null;
+        return r;
+    }
+
+    /** See {@link #open(byte[], int, int, boolean)}. */
+    Received open(byte[] ciphertext, boolean more) throws DecryptFailedException {
+        return open(ciphertext, 0, ciphertext.length, more);
+    }
+
+    /** Adds {@code n} bytes of {@code b}; {@link #pendingTotal} already counts them. */
+    private void append(byte[] b, int n) {
+        long before = pendingTotal - n; // What the chunks hold now.
+        int off = 0;
+        while (off < n) {
+            byte[] last = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
+            if (last == null || lastChunkUsed == last.length) {
+                long room = maxMessageSize - (before + off); // Never past the limit.
+                if (last != null && chunks.size() == 1 && last.length < CHUNK) {
+                    // A small first chunk doubles up to 1 MiB: small messages stay small.
+                    chunks.set(0, Arrays.copyOf(last, (int) Math.min(Math.min(CHUNK, 2L * last.length), last.length + room)));
+                    Arrays.fill(last, (byte) 0);
+                } else {
+                    int first = Math.max(n - off, 4096);
+                    chunks.add(new byte[(int) Math.min(last == null ? Math.min(first, CHUNK) : CHUNK, room)]);
+                    lastChunkUsed = 0;
+                }
+                last = chunks.get(chunks.size() - 1);
+            }
+            int k = Math.min(n - off, last.length - lastChunkUsed);
+            System.arraycopy(b, off, last, lastChunkUsed, k);
+            lastChunkUsed += k;
+            off += k;
+        }
+    }
+
+    /** The chunks as one array of exactly the received size (the only chunk itself when it fits exactly). */
+    private byte[] assemble() {
+        int total = held();
+        if (chunks.size() == 1 && chunks.get(0).length == total) {
+            return chunks.get(0);
+        }
+        return prefix(total);
+    }
+
+    private int held() {
+        int total = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            total += i == chunks.size() - 1 ? lastChunkUsed : chunks.get(i).length;
+        }
+        return total;
+    }
+
+    /** A copy of the first {@code len} bytes held. */
+    private byte[] prefix(int len) {
+        byte[] out = new byte[len];
+        int off = 0;
+        for (int i = 0; i < chunks.size() && off < len; i++) {
+            int k = Math.min(len - off, i == chunks.size() - 1 ? lastChunkUsed : chunks.get(i).length);
+            System.arraycopy(chunks.get(i), 0, out, off, k);
+            off += k;
+        }
+        return out;
+    }
+
+    /** Zeroes and drops the chunks, except {@code handedOut} (the message itself). */
+    private void clearChunks(byte[] handedOut) {
+        for (byte[] c : chunks) {
+            if (c != handedOut) {
+                Arrays.fill(c, (byte) 0);
+            }
+        }
+        chunks.clear();
+        lastChunkUsed = 0;
     }
 
     void destroy() {
@@ -114,6 +198,6 @@ final class SecureTransport {
         }
         receiveCipher.destroy();
         Arrays.fill(sealed, (byte) 0);
-        pending = new ByteArrayOutputStream();
+        clearChunks(null);
     }
 }

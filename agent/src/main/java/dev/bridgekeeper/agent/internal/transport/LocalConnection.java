@@ -21,10 +21,16 @@ public final class LocalConnection implements AutoCloseable {
     private final OutputStream out;
 
     LocalConnection(long id, SocketChannel channel, UserPrincipal peerUser) {
+        this(id, channel, peerUser, new byte[0]);
+    }
+
+    /** @param alreadyRead bytes read from the channel before (by the {@link WaitingRoom}); read first */
+    LocalConnection(long id, SocketChannel channel, UserPrincipal peerUser, byte[] alreadyRead) {
         this.id = id;
         this.channel = channel;
         this.peerUser = peerUser;
-        this.in = ChannelStreams.input(channel);
+        this.in = alreadyRead.length == 0 ? ChannelStreams.input(channel)
+                : new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(alreadyRead), ChannelStreams.input(channel));
         this.out = ChannelStreams.output(channel);
     }
 

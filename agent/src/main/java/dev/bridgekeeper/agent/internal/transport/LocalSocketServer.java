@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * (a socket file nobody listens on, left by a crash), creates the directory 0700 and the socket
  * 0600. Every accepted peer must be the same OS user as this process; any other user gets an
  * {@code error/not_allowed} frame, is logged and disconnected before any handler sees it.
- * Each accepted connection is handed to the handler on its own thread, so a slow connection never
- * holds up the others or the accept loop.
+ * Accepted connections wait for their first frame in a {@link WaitingRoom} (one selector thread
+ * for all of them, a cap on how many, a time-out); each is then handed to the handler on its own
+ * thread, so a slow connection never holds up the others or the accept loop, and idle ones cost no
+ * thread. The listening backlog is sized for bursts of connections.
  *
  * <p>While it runs it keeps its socket file: a cleaner that empties the runtime directory, or a
  * user who deletes the file, would otherwise leave the agent alive but unreachable for every new
@@ -48,6 +50,13 @@ import org.slf4j.LoggerFactory;
 public final class LocalSocketServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalSocketServer.class);
 
+    /** Connections still waiting to say hello before new ones are refused (system property to change it). */
+    static final int MAX_UNAUTHENTICATED = Integer.getInteger("bridgekeeper.maxUnauthenticatedConnections", 1024);
+    /** How long a new connection may take to send its first frame (ms). */
+    static final long FIRST_FRAME_TIMEOUT_MS = Long.getLong("bridgekeeper.firstFrameTimeoutMs", 5000);
+    /** The kernel's queue of connections not accepted yet (Linux caps it at net.core.somaxconn). */
+    static final int ACCEPT_BACKLOG = Integer.getInteger("bridgekeeper.acceptBacklog", 4096);
+
     /** How often the socket file is re-checked when no directory event came (a fallback). */
     static final long RECHECK_MILLIS = 2000;
 
@@ -57,6 +66,7 @@ public final class LocalSocketServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Thread acceptThread;
     private final Thread watchThread;
+    private final WaitingRoom waitingRoom;
     /** Guards re-binding against close. */
     private final Object bindLock = new Object();
     /** The listening channel; replaced when the socket file had to be re-created. */
@@ -71,8 +81,9 @@ public final class LocalSocketServer implements AutoCloseable {
     private volatile boolean closed;
 
     private LocalSocketServer(Path path, ServerSocketChannel server, Consumer<LocalConnection> handler,
-            UserPrincipal owner, Object socketFileKey) {
+            UserPrincipal owner, Object socketFileKey) throws IOException {
         this.path = path;
+        this.waitingRoom = new WaitingRoom(MAX_UNAUTHENTICATED, FIRST_FRAME_TIMEOUT_MS, handler);
         this.server = server;
         this.handler = handler;
         this.owner = owner;
@@ -129,10 +140,7 @@ public final class LocalSocketServer implements AutoCloseable {
                 log.warn("accept failed: {}", e.toString());
                 continue;
             }
-            long id = ids.incrementAndGet();
-            Thread t = new Thread(() -> admit(id, ch), "bridgekeeper-conn-" + id);
-            t.setDaemon(true);
-            t.start();
+            admit(ids.incrementAndGet(), ch);
         }
     }
 
@@ -236,7 +244,7 @@ public final class LocalSocketServer implements AutoCloseable {
         }
     }
 
-    /** Checks the peer's OS user, then hands the connection to the handler (this thread). */
+    /** Checks the peer's OS user (a quick system call), then lets the connection wait for its first frame. */
     private void admit(long id, SocketChannel ch) {
         Optional<UserPrincipal> peer;
         try {
@@ -257,13 +265,7 @@ public final class LocalSocketServer implements AutoCloseable {
             refuse(ch);
             return;
         }
-        LocalConnection conn = new LocalConnection(id, ch, peer.orElse(null));
-        try {
-            handler.accept(conn);
-        } catch (RuntimeException e) {
-            log.error("connection {}: handler failed: {}", id, e.toString());
-            conn.close();
-        }
+        waitingRoom.admit(id, ch, peer.orElse(null));
     }
 
     private static void refuse(SocketChannel ch) {
@@ -293,6 +295,7 @@ public final class LocalSocketServer implements AutoCloseable {
             }
             closed = true;
             closeQuietly(server); // Best effort; the file removal below is what matters.
+            waitingRoom.close();
             WatchService w = watcher;
             if (w != null) {
                 try {

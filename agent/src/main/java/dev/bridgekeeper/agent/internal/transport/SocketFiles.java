@@ -35,7 +35,7 @@ final class SocketFiles {
     static ServerSocketChannel bind(Path path) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(path));
+            server.bind(UnixDomainSocketAddress.of(path), LocalSocketServer.ACCEPT_BACKLOG);
             if (isPosix()) {
                 Files.setPosixFilePermissions(path, SOCKET_MODE);
             }

@@ -76,7 +76,7 @@ class PairingCommitmentTest {
 
     @Test
     void theCodeMatchesTheSharedKnownAnswer() {
-        // The same known answer the JavaScript tests use (extension-sample/test): h is the
+        // The same known answer the JavaScript tests use (client-js/test): h is the
         // Noise_NN vector's handshake hash, Ne is 32 bytes of 0x11, Nd is the bytes 0..31.
         byte[] h = HexFormat.of().parseHex("6301958d25cd7d1ffe6ad7d0ca2ad284b4e478d9acd9198f7750432d225043d0");
         byte[] ne = new byte[32];

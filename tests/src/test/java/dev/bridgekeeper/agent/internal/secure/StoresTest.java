@@ -85,15 +85,18 @@ class StoresTest {
     }
 
     @Test
-    void aDamagedPairingFileIsReportedAndLeftAlone() throws Exception {
+    void aDamagedPairingFileIsReportedKeptAsideAndNotTrusted() throws Exception {
         PairingStore store = PairingStore.open(dir);
         store.save(record(1));
         Path file = dir.resolve(PairingStore.FILE_NAME);
         byte[] good = Files.readAllBytes(file);
         for (byte[] bad : List.of(java.util.Arrays.copyOf(good, good.length / 2), "not a store".getBytes())) {
             Files.write(file, bad);
-            assertThrows(CorruptStoreException.class, () -> PairingStore.open(dir));
-            assertArrayEquals(bad, Files.readAllBytes(file), "a damaged file is never overwritten");
+            PairingStore reopened = PairingStore.open(dir);
+            assertEquals(List.of(), reopened.list(), "nothing of a damaged file is trusted");
+            assertTrue(reopened.rejection().orElseThrow().contains("changed outside the agent"));
+            assertArrayEquals(bad, Files.readAllBytes(dir.resolve(PairingStore.FILE_NAME + PairingStore.REJECTED_SUFFIX)),
+                    "a damaged file is kept aside, never overwritten");
         }
     }
 
@@ -134,7 +137,7 @@ class StoresTest {
             for (int i = 0; i < 600 && !Files.readString(report).contains("ready"); i++) {
                 Thread.sleep(50);
             }
-            assertTrue(Files.readString(report).startsWith("ready"), "child started: " + Files.readString(report));
+            assertTrue(Files.readAllLines(report).contains("ready"), "child started: " + Files.readString(report));
             Thread.sleep(5 + random.nextInt(60)); // A random moment to die at, not a synchronisation.
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             int confirmed = before;

@@ -3,6 +3,7 @@ package dev.bridgekeeper.agent.internal.transport;
 import dev.bridgekeeper.agent.AgentAlreadyRunningException;
 import dev.bridgekeeper.protocol.local.ChannelStreams;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -92,9 +93,15 @@ class LocalSocketServerTest {
         BlockingQueue<LocalConnection> accepted = new LinkedBlockingQueue<>();
         try (LocalSocketServer s = LocalSocketServer.start(socket, accepted::add)) {
             try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                // A connection reaches the handler with its first frame (it waits without a thread till then).
+                new dev.bridgekeeper.protocol.framing.FrameWriter(dev.bridgekeeper.protocol.local.ChannelStreams.output(c),
+                        1024).write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 LocalConnection conn = accepted.poll(10, TimeUnit.SECONDS);
                 assertNotNull(conn);
                 assertTrue(conn.peerUser().isPresent(), "same-user peer was identified");
+                assertArrayEquals("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        new dev.bridgekeeper.protocol.framing.FrameReader(conn.input(), 1024).readFrame(),
+                        "the first frame is read as it was sent");
                 conn.close();
             }
         }
