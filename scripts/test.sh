@@ -47,6 +47,8 @@ record "self-contained: passed"
 step "docs/PROTOCOL.md's limits table agrees with the vocabulary file"
 need_node
 node scripts/check-vocabulary-doc.mjs
+# The Java and JavaScript generators of that vocabulary agree (one changed limit changes both).
+node --test scripts/test/
 record "protocol vocabulary: passed"
 
 step "Java suite (mvn install: every module's tests, the packaged-jar tests, sources and javadoc) on $(java -version 2>&1 | head -1)"

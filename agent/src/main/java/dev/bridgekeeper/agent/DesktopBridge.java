@@ -1,10 +1,10 @@
 package dev.bridgekeeper.agent;
 
+import dev.bridgekeeper.protocol.Limits;
+import dev.bridgekeeper.agent.internal.ipc.AppIdentity;
 import dev.bridgekeeper.agent.internal.AdminService;
 import dev.bridgekeeper.agent.internal.BiometricChannel;
 import dev.bridgekeeper.agent.internal.BiometricService;
-import dev.bridgekeeper.agent.internal.Hello;
-import dev.bridgekeeper.agent.internal.AgentControl;
 import dev.bridgekeeper.agent.internal.PendingPairings;
 import dev.bridgekeeper.agent.internal.PromptGate;
 import dev.bridgekeeper.agent.internal.SocketBackend;
@@ -15,25 +15,18 @@ import dev.bridgekeeper.biometrics.Authenticator;
 import dev.bridgekeeper.biometrics.Authenticators;
 import dev.bridgekeeper.ipc.Endpoint;
 import dev.bridgekeeper.agent.internal.ipc.IpcClient;
-import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
 import dev.bridgekeeper.ipc.RequestContext;
 import dev.bridgekeeper.noise.KeyPair;
 import dev.bridgekeeper.agent.internal.secure.IdentityStore;
 import dev.bridgekeeper.agent.internal.secure.KeyStorage;
 import dev.bridgekeeper.agent.internal.secure.NoiseCryptoProvider;
 import dev.bridgekeeper.agent.internal.secure.PairingStore;
-import dev.bridgekeeper.protocol.local.SocketPaths;
 import dev.bridgekeeper.agent.internal.secure.RateLimiter;
 import dev.bridgekeeper.agent.internal.ipc.Topics;
 import dev.bridgekeeper.ipc.IncomingMessage;
 import dev.bridgekeeper.ipc.IpcChannel;
 import dev.bridgekeeper.ipc.Subscription;
 import java.util.Collections;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.time.Instant;
-import dev.bridgekeeper.agent.internal.ipc.ConnectionListener;
-import dev.bridgekeeper.ipc.Source;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.io.IOException;
@@ -43,7 +36,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -78,21 +70,20 @@ public final class DesktopBridge implements AutoCloseable {
     /** Where a bridge is in its life. */
     public enum State { NEW, STARTED, CLOSED }
 
-    private final Config config;
-    private final KeyVault vault;
-    private final PendingPairings pending = new PendingPairings();
-    private final Control control = new Control();
-    private final Pairings pairings = new PairingsView();
-    private PairingStore store;
-    private KeyStorage keyStorage;
-    private NoiseCryptoProvider crypto;
+    final BridgeConfig config;
+    final KeyVault vault;
+    final PendingPairings pending = new PendingPairings();
+    private final BridgeControl control = new BridgeControl(this);
+    PairingStore store;
+    KeyStorage keyStorage;
+    NoiseCryptoProvider crypto;
     private SocketBackend backend;
     private IpcClient ipc;
     private State state = State.NEW;
 
-    private DesktopBridge(Config config) {
+    private DesktopBridge(BridgeConfig config) {
         this.config = config;
-        this.vault = config.vault != null ? config.vault : new KeyVault();
+        this.vault = config.vault() != null ? config.vault() : new KeyVault();
     }
 
     public static Builder builder() {
@@ -112,39 +103,39 @@ public final class DesktopBridge implements AutoCloseable {
             throw new IllegalStateException(state == State.STARTED ? "already started"
                     : "this bridge was closed; build a new DesktopBridge to serve again");
         }
-        keyStorage = KeyStorage.open(config.dataDirectory, config.secretStore);
+        keyStorage = KeyStorage.open(config.dataDirectory(), config.secretStore());
         KeyPair identity = IdentityStore.loadOrCreate(keyStorage);
         store = PairingStore.open(keyStorage);
         crypto = NoiseCryptoProvider.responder(identity)
-                .identity(config.name, config.version)
-                .approver(pending.approver(config.approver))
-                .pairingTimeout(config.pairingTimeout)
-                .pairingLimiter(new RateLimiter(config.pairingsPerMinute, TimeUnit.MINUTES.toNanos(1)))
+                .identity(config.name(), config.version())
+                .approver(pending.approver(config.approver()))
+                .pairingTimeout(config.pairingTimeout())
+                .pairingLimiter(new RateLimiter(config.pairingsPerMinute(), TimeUnit.MINUTES.toNanos(1)))
                 .build();
         AdminService admin = new AdminService(control);
-        List<Path> sockets = new ArrayList<>();
-        sockets.add(config.socketPath);
-        sockets.addAll(config.extraSockets);
-        backend = new SocketBackend(sockets, config.allowedCallers, config.name, admin::serve);
-        IpcClient.Builder ib = IpcClient.builder()
-                .backend(backend)
-                .cryptoProvider(crypto)
-                .sessionRepository(store)
-                .identity(config.name, config.version)
-                .maxMessageSize(config.maxMessageSize)
-                .maxConcurrentRequests(config.maxConcurrentRequests);
-        ipc = ib.build();
-        if (config.activity != null) {
-            watchActivity(config.activity);
+        backend = new SocketBackend(config.allSockets(), config.allowedCallers(), config.name(), admin::serve);
+        ipc = IpcClient.builder().backend(backend).cryptoProvider(crypto).sessionRepository(store)
+                .identity(config.name(), config.version())
+                .maxMessageSize(config.maxMessageSize())
+                .maxConcurrentRequests(config.maxConcurrentRequests())
+                .build();
+        if (config.activity() != null) {
+            BridgeActivityFeed.watch(ipc, pending, config.activity());
         }
-        Authenticator auth = config.authenticator != null ? config.authenticator : Authenticators.forName("auto");
-        BiometricService.Shared shared = new BiometricService.Shared(auth, vault, new PromptGate(config.promptsPerMinute),
-                System.getProperty("user.name"), config.promptTimeout, this::parentWindowOf);
+        Authenticator auth = config.authenticator() != null ? config.authenticator() : Authenticators.forName("auto");
+        BiometricService.Shared shared = new BiometricService.Shared(auth, vault, new PromptGate(config.promptsPerMinute()),
+                System.getProperty("user.name"), config.promptTimeout(), backend::parentWindow);
         ipc.registerChannel(BiometricChannel.class, ctx -> new BiometricService(shared, ctx));
-        for (ChannelRegistration<?> r : config.channels) {
+        for (BridgeConfig.ChannelRegistration<?> r : config.channels()) {
             r.register(ipc);
         }
-        vault.addListener(lockedNow -> publishToAll(lockedNow ? Topics.DESKTOP_LOCKED : Topics.DESKTOP_UNLOCKED));
+        IpcClient events = ipc;
+        vault.addListener(lockedNow -> {
+            if (!events.isClosed()) {
+                events.publish(lockedNow ? Topics.DESKTOP_LOCKED : Topics.DESKTOP_UNLOCKED,
+                        JsonNodeFactory.instance.objectNode(), Endpoint.all());
+            }
+        });
         try {
             ipc.start();
         } catch (IOException | RuntimeException e) {
@@ -152,85 +143,13 @@ public final class DesktopBridge implements AutoCloseable {
             throw e;
         }
         state = State.STARTED;
-        log.info("{} {} serving {} allowed caller(s) on {}", config.name, config.version, config.allowedCallers.size(),
+        log.info("{} {} serving {} allowed caller(s) on {}", config.name(), config.version(), config.allowedCallers().size(),
                 backend.path());
-    }
-
-    /** Turns connection, pairing and call events into {@link BridgeActivity} for the application. */
-    private void watchActivity(Consumer<BridgeActivity> listener) {
-        Map<String, String> callers = new ConcurrentHashMap<>();
-        Map<String, PairingRequest> awaitingAnswer = new ConcurrentHashMap<>();
-        Consumer<BridgeActivity> safe = a -> {
-            try {
-                listener.accept(a);
-            } catch (RuntimeException e) {
-                log.warn("activity listener failed: {}", e.toString());
-            }
-        };
-        ipc.addConnectionListener(new ConnectionListener() {
-            @Override
-            public void opened(Source s) {
-                String id = idOf(s);
-                if (s.callerId() != null) {
-                    callers.put(id, s.callerId());
-                }
-                safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.CONNECTED, id, s.callerId(), null, null));
-            }
-
-            @Override
-            public void ready(Source s) {
-                // The session becomes ready inside the approval's completion, before the pairing
-                // watchers hear the answer: report the answer first, as it happened.
-                PairingRequest answered = awaitingAnswer.remove(idOf(s));
-                if (answered != null) {
-                    safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.PAIRING_ANSWERED,
-                            answered.connectionId(), answered.callerId(), answered.extensionName(), "approved"));
-                }
-                safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.READY, idOf(s), s.callerId(),
-                        s.peerName(), null));
-            }
-
-            @Override
-            public void closed(Source s) {
-                String id = idOf(s);
-                callers.remove(id);
-                safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.DISCONNECTED, id, s.callerId(), null,
-                        null));
-            }
-        });
-        pending.watch(r -> {
-            awaitingAnswer.put(r.connectionId(), r);
-            safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.PAIRING_REQUESTED, r.connectionId(),
-                    r.callerId(), r.extensionName(), null));
-        });
-        pending.watchAnswers((r, outcome) -> {
-            if (awaitingAnswer.remove(r.connectionId(), r)) {
-                safe.accept(new BridgeActivity(Instant.now(), BridgeActivity.Kind.PAIRING_ANSWERED, r.connectionId(),
-                        r.callerId(), r.extensionName(), outcome));
-            }
-        });
-        ipc.observeCalls((connectionId, method, outcome) -> safe.accept(new BridgeActivity(Instant.now(),
-                BridgeActivity.Kind.CALL, connectionId, callers.get(connectionId), method, outcome)));
-    }
-
-    private static String idOf(Source s) {
-        return s.endpoint() instanceof Endpoint.Connection c ? c.id() : "desktop";
     }
 
     /** Where this bridge is in its life. */
     public synchronized State state() {
         return state;
-    }
-
-    private void publishToAll(String topic) {
-        if (ipc != null && !ipc.isClosed()) {
-            ipc.publish(topic, JsonNodeFactory.instance.objectNode(), Endpoint.all());
-        }
-    }
-
-    private long parentWindowOf(String connectionId) {
-        Hello.Extension h = backend.hello(connectionId);
-        return h == null ? -1 : h.parentWindow();
     }
 
     /** Publishes an application event to every paired connection; returns how many it reached. */
@@ -240,7 +159,7 @@ public final class DesktopBridge implements AutoCloseable {
 
     /** Publishes an application event to one connection (or {@link Endpoint#all()}). */
     public int publish(String topic, Object payload, Endpoint to) {
-        return started().publish(topic, payload, to);
+        return control.ipc().publish(topic, payload, to);
     }
 
     /**
@@ -249,7 +168,7 @@ public final class DesktopBridge implements AutoCloseable {
      * subscription to stop.
      */
     public Subscription subscribe(String topic, Consumer<IncomingMessage> subscriber) {
-        return started().subscribe(topic, subscriber);
+        return control.ipc().subscribe(topic, subscriber);
     }
 
     /** How many extensions are connected right now (paired or still handshaking). */
@@ -260,7 +179,7 @@ public final class DesktopBridge implements AutoCloseable {
 
     /** The approved pairings and the requests waiting for an answer. */
     public Pairings pairings() {
-        return pairings;
+        return control;
     }
 
     public KeyVault keyVault() {
@@ -269,12 +188,12 @@ public final class DesktopBridge implements AutoCloseable {
 
     /** The product this bridge serves. */
     public ProductIdentity product() {
-        return config.product;
+        return config.product();
     }
 
     /** The socket the host connects to. */
     public Path socketPath() {
-        return backend != null ? backend.path() : config.socketPath;
+        return backend != null ? backend.path() : config.socketPath();
     }
 
     /** Stops serving, closes every connection and locks the vault (zeroing its keys). */
@@ -298,136 +217,6 @@ public final class DesktopBridge implements AutoCloseable {
         return ipc;
     }
 
-    private IpcClient started() {
-        IpcClient c = ipc;
-        if (c == null) {
-            throw new IllegalStateException("start() the bridge first");
-        }
-        return c;
-    }
-
-    private PairingStore store() {
-        PairingStore s = store;
-        if (s == null) {
-            throw new IllegalStateException("start() the bridge first");
-        }
-        return s;
-    }
-
-    private int revoke(String pairingId) {
-        Optional<PairingRecord> r = store().findById(pairingId);
-        if (r.isEmpty() || !store().remove(pairingId)) {
-            return -1;
-        }
-        log.info("pairing {} ('{}') revoked", pairingId, r.get().name());
-        return crypto.revoke(r.get().fingerprint());
-    }
-
-    private final class PairingsView implements Pairings {
-        @Override
-        public List<PairedExtension> list() {
-            return store().list().stream()
-                    .map(p -> new PairedExtension(p.id(), p.name(), p.callerId(), p.fingerprint(), p.created(),
-                            Optional.ofNullable(p.lastSeen())))
-                    .toList();
-        }
-
-        @Override
-        public List<PairingRequest> pending() {
-            return pending.list();
-        }
-
-        @Override
-        public int approve(int code) {
-            return pending.approve(code);
-        }
-
-        @Override
-        public int reject(int code) {
-            return pending.reject(code);
-        }
-
-        @Override
-        public int revoke(String pairingId) {
-            return DesktopBridge.this.revoke(pairingId);
-        }
-
-        @Override
-        public void onRequest(Consumer<PairingRequest> watcher) {
-            pending.watch(watcher);
-        }
-    }
-
-    /** What the admin commands reach. */
-    private final class Control implements AgentControl {
-        @Override
-        public KeyVault keyVault() {
-            return vault;
-        }
-
-        @Override
-        public PairingStore pairingStore() {
-            return store();
-        }
-
-        @Override
-        public PendingPairings pendingPairings() {
-            return pending;
-        }
-
-        @Override
-        public IpcClient ipc() {
-            return started();
-        }
-
-        @Override
-        public Path socketPath() {
-            return DesktopBridge.this.socketPath();
-        }
-
-        @Override
-        public int revoke(String pairingId) {
-            return DesktopBridge.this.revoke(pairingId);
-        }
-
-        @Override
-        public String hostName() {
-            return config.product.hostName();
-        }
-
-        @Override
-        public Set<String> allowedCallers() {
-            return config.allowedCallers;
-        }
-
-        @Override
-        public String keyStorage() {
-            return keyStorage.description();
-        }
-
-        @Override
-        public void requestUnlock() {
-            if (config.unlockRequest == null) {
-                throw new IllegalArgumentException("this desktop app unlocks itself; unlock it in its own window");
-            }
-            config.unlockRequest.run();
-        }
-    }
-
-    private record ChannelRegistration<T>(Class<T> iface, Function<RequestContext, ? extends T> factory) {
-        void register(IpcClient c) {
-            c.registerChannel(iface, factory);
-        }
-    }
-
-    /** The validated, immutable configuration a {@link Builder} produces. */
-    private record Config(ProductIdentity product, Path socketPath, List<Path> extraSockets, Path dataDirectory, Set<String> allowedCallers,
-            PairingApprover approver, Authenticator authenticator, KeyVault vault, String name, String version,
-            Duration pairingTimeout, Duration promptTimeout, int promptsPerMinute, int pairingsPerMinute,
-            int maxMessageSize, int maxConcurrentRequests, Runnable unlockRequest, List<ChannelRegistration<?>> channels,
-            Consumer<BridgeActivity> activity, SecretStore secretStore) {
-    }
-
     /**
      * Configures a {@link DesktopBridge}. Each setter checks its value and fails at once with a
      * message that names the option; {@link #build()} checks what needs several options.
@@ -443,14 +232,14 @@ public final class DesktopBridge implements AutoCloseable {
         private KeyVault vault;
         private String name = "Bridgekeeper";
         private String version = Version.VERSION;
-        private Duration pairingTimeout = Duration.ofSeconds(120);
-        private Duration promptTimeout = Duration.ofSeconds(60);
-        private int promptsPerMinute = 10;
-        private int pairingsPerMinute = 5;
-        private int maxMessageSize = 64 * 1024 * 1024;
-        private int maxConcurrentRequests = 64;
+        private Duration pairingTimeout = Duration.ofSeconds(Limits.PAIRING_APPROVAL_SECONDS);
+        private Duration promptTimeout = Duration.ofSeconds(Limits.PROMPT_TIMEOUT_SECONDS);
+        private int promptsPerMinute = Limits.PROMPTS_PER_MINUTE_PER_USER;
+        private int pairingsPerMinute = Limits.PAIRINGS_PER_MINUTE;
+        private int maxMessageSize = Limits.MAX_MESSAGE_BYTES;
+        private int maxConcurrentRequests = Limits.MAX_CONCURRENT_REQUESTS_PER_CONNECTION;
         private Runnable unlockRequest;
-        private final List<ChannelRegistration<?>> channels = new ArrayList<>();
+        private final List<BridgeConfig.ChannelRegistration<?>> channels = new ArrayList<>();
         private Consumer<BridgeActivity> activity;
         private SecretStore secretStore;
 
@@ -494,12 +283,7 @@ public final class DesktopBridge implements AutoCloseable {
 
         /** An extension allowed to connect: {@code chrome-extension://<id>/} or {@code moz-extension:<id>}. */
         public Builder allowCaller(String callerId) {
-            Objects.requireNonNull(callerId, "allowCaller");
-            if (!callerId.matches("chrome-extension://[a-p]{32}/") && !callerId.matches("moz-extension:\\S{1,255}")) {
-                throw new IllegalArgumentException("allowCaller: '" + callerId
-                        + "' is neither chrome-extension://<32 letters a-p>/ nor moz-extension:<add-on id>");
-            }
-            this.allowedCallers.add(callerId);
+            this.allowedCallers.add(BridgeConfig.requireCallerId(callerId));
             return this;
         }
 
@@ -523,44 +307,45 @@ public final class DesktopBridge implements AutoCloseable {
 
         /** This desktop app's name and version, as extensions see them. */
         public Builder identity(String name, String version) {
-            this.name = requireText(name, "identity name");
-            this.version = requireText(version, "identity version");
+            AppIdentity identity = new AppIdentity(name, version);
+            this.name = identity.name();
+            this.version = identity.version();
             return this;
         }
 
         /** How long a pairing request waits for the user (default 120 s, the protocol's limit). */
         public Builder pairingTimeout(Duration d) {
-            this.pairingTimeout = requirePositive(d, "pairingTimeout");
+            this.pairingTimeout = BridgeConfig.requirePositive(d, "pairingTimeout");
             return this;
         }
 
         /** How long an OS prompt may wait for the user (default 60 s). */
         public Builder promptTimeout(Duration d) {
-            this.promptTimeout = requirePositive(d, "promptTimeout");
+            this.promptTimeout = BridgeConfig.requirePositive(d, "promptTimeout");
             return this;
         }
 
         /** At most this many OS prompts a minute per user (default 10). */
         public Builder promptsPerMinute(int n) {
-            this.promptsPerMinute = requirePositive(n, "promptsPerMinute");
+            this.promptsPerMinute = BridgeConfig.requirePositive(n, "promptsPerMinute");
             return this;
         }
 
         /** At most this many first-contact pairings a minute, all connections together (default 5). */
         public Builder pairingsPerMinute(int n) {
-            this.pairingsPerMinute = requirePositive(n, "pairingsPerMinute");
+            this.pairingsPerMinute = BridgeConfig.requirePositive(n, "pairingsPerMinute");
             return this;
         }
 
         /** The largest IPC message accepted (default 64 MiB). */
         public Builder maxMessageSize(int bytes) {
-            this.maxMessageSize = requirePositive(bytes, "maxMessageSize");
+            this.maxMessageSize = BridgeConfig.requirePositive(bytes, "maxMessageSize");
             return this;
         }
 
         /** Requests in progress per connection before more get {@code rate_limited} (default 64). */
         public Builder maxConcurrentRequests(int n) {
-            this.maxConcurrentRequests = requirePositive(n, "maxConcurrentRequests");
+            this.maxConcurrentRequests = BridgeConfig.requirePositive(n, "maxConcurrentRequests");
             return this;
         }
 
@@ -585,13 +370,7 @@ public final class DesktopBridge implements AutoCloseable {
          * {@code factory} makes the implementation for each call's {@link RequestContext}.
          */
         public <T> Builder registerChannel(Class<T> iface, Function<RequestContext, ? extends T> factory) {
-            Objects.requireNonNull(iface, "registerChannel interface");
-            Objects.requireNonNull(factory, "registerChannel factory");
-            if (!iface.isInterface() || !iface.isAnnotationPresent(IpcChannel.class)) {
-                throw new IllegalArgumentException("registerChannel: " + iface.getName()
-                        + " must be an interface annotated @IpcChannel");
-            }
-            channels.add(new ChannelRegistration<>(iface, factory));
+            channels.add(BridgeConfig.ChannelRegistration.of(iface, factory));
             return this;
         }
 
@@ -610,34 +389,11 @@ public final class DesktopBridge implements AutoCloseable {
             if (allowedCallers.isEmpty()) {
                 throw new IllegalStateException("allow at least one caller (extension) id with allowCaller");
             }
-            return new DesktopBridge(new Config(product, socketPath != null ? socketPath : product.socketPath(),
+            return new DesktopBridge(new BridgeConfig(product, socketPath != null ? socketPath : product.socketPath(),
                     List.copyOf(extraSockets), dataDirectory != null ? dataDirectory : product.dataDirectory(),
                     Collections.unmodifiableSet(new LinkedHashSet<>(allowedCallers)), approver, authenticator, vault,
                     name, version, pairingTimeout, promptTimeout, promptsPerMinute, pairingsPerMinute, maxMessageSize,
                     maxConcurrentRequests, unlockRequest, List.copyOf(channels), activity, secretStore));
-        }
-
-        private static String requireText(String s, String what) {
-            Objects.requireNonNull(s, what);
-            if (s.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be blank");
-            }
-            return s;
-        }
-
-        private static int requirePositive(int n, String what) {
-            if (n <= 0) {
-                throw new IllegalArgumentException(what + " must be positive, was " + n);
-            }
-            return n;
-        }
-
-        private static Duration requirePositive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }

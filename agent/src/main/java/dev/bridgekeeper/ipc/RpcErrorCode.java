@@ -1,44 +1,48 @@
 package dev.bridgekeeper.ipc;
 
+import dev.bridgekeeper.protocol.WireRpcError;
 import java.util.Optional;
 
-/** The RPC error codes of PROTOCOL.md §6, each with its wire code and name. */
+/**
+ * The RPC error codes of PROTOCOL.md §6.6, each with its wire code and name, both taken from the
+ * protocol's vocabulary.
+ */
 public enum RpcErrorCode {
     /** The message is not valid JSON. */
-    PARSE_ERROR(-32700, "parse_error"),
+    PARSE_ERROR(WireRpcError.PARSE_ERROR),
     /** Missing or malformed id or method. */
-    INVALID_REQUEST(-32600, "invalid_request"),
+    INVALID_REQUEST(WireRpcError.INVALID_REQUEST),
     /** No handler for the method. */
-    METHOD_NOT_FOUND(-32601, "method_not_found"),
+    METHOD_NOT_FOUND(WireRpcError.METHOD_NOT_FOUND),
     /** The params do not fit the method. */
-    INVALID_PARAMS(-32602, "invalid_params"),
+    INVALID_PARAMS(WireRpcError.INVALID_PARAMS),
     /** The handler failed; the message carries no stack trace or secret. */
-    INTERNAL_ERROR(-32603, "internal_error"),
+    INTERNAL_ERROR(WireRpcError.INTERNAL_ERROR),
     /** The session is not paired yet. */
-    NOT_PAIRED(-32000, "not_paired"),
+    NOT_PAIRED(WireRpcError.NOT_PAIRED),
     /** The desktop holds no key to release. */
-    LOCKED(-32001, "locked"),
+    LOCKED(WireRpcError.LOCKED),
     /** The user dismissed the OS prompt. */
-    USER_CANCELLED(-32002, "user_cancelled"),
+    USER_CANCELLED(WireRpcError.USER_CANCELLED),
     /** Biometrics cannot be used; {@code data.status} says why. */
-    BIOMETRICS_UNAVAILABLE(-32003, "biometrics_unavailable"),
+    BIOMETRICS_UNAVAILABLE(WireRpcError.BIOMETRICS_UNAVAILABLE),
     /** No answer in time. */
-    TIMEOUT(-32004, "timeout"),
+    TIMEOUT(WireRpcError.TIMEOUT),
     /** Too many requests or prompts. */
-    RATE_LIMITED(-32005, "rate_limited"),
+    RATE_LIMITED(WireRpcError.RATE_LIMITED),
     /** The caller needs a newer channel version. */
-    VERSION_MISMATCH(-32006, "version_mismatch"),
+    VERSION_MISMATCH(WireRpcError.VERSION_MISMATCH),
     /** {@code rpc.cancel} arrived first (or the handler gave up). */
-    CANCELLED(-32007, "cancelled"),
+    CANCELLED(WireRpcError.CANCELLED),
     /** The message is over the receiver's limit. */
-    TOO_LARGE(-32008, "too_large");
+    TOO_LARGE(WireRpcError.TOO_LARGE);
 
     private final int code;
     private final String wireName;
 
-    RpcErrorCode(int code, String wireName) {
-        this.code = code;
-        this.wireName = wireName;
+    RpcErrorCode(WireRpcError wire) {
+        this.code = wire.code();
+        this.wireName = wire.wireName();
     }
 
     /** The integer sent as {@code error.code}. */

@@ -1,5 +1,6 @@
 package dev.bridgekeeper.cli;
 
+import dev.bridgekeeper.agent.internal.ipc.JsonLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,7 +16,8 @@ import java.nio.file.Path;
 
 /** The CLI's side of an admin connection to a running agent (PROTOCOL.md §7). */
 public final class AdminClient implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads what the agent answers: peer input, so the protocol's JSON limits apply. */
+    private static final ObjectMapper JSON = JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME);
     private final SocketChannel channel;
     private final FrameReader reader;
     private final FrameWriter writer;

@@ -1,5 +1,6 @@
 package dev.bridgekeeper.cli;
 
+import dev.bridgekeeper.protocol.UntrustedText;
 import java.util.Arrays;
 
 /**
@@ -27,13 +28,8 @@ public final class Main {
         return BridgekeeperCommand.execute(System.out, System.err, args);
     }
 
-    /** Echoes untrusted text to a terminal without control characters. */
+    /** Echoes untrusted text to a terminal without control characters (the protocol's one sanitiser). */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 200; i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return b.toString();
+        return UntrustedText.printable(s, 200);
     }
 }

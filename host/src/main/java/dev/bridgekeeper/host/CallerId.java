@@ -1,5 +1,8 @@
 package dev.bridgekeeper.host;
 
+import dev.bridgekeeper.protocol.Limits;
+import dev.bridgekeeper.protocol.UntrustedText;
+import dev.bridgekeeper.protocol.Vocabulary;
 import java.util.regex.Pattern;
 
 /**
@@ -36,13 +39,13 @@ public record CallerId(String browser, String id, long parentWindow) {
                 Pattern.CASE_INSENSITIVE);
     }
 
-    private static final int MAX_ADDON_ID = 255;
-    private static final int MAX_PATH = 4096;
+    private static final int MAX_ADDON_ID = Limits.MAX_FIREFOX_ADDON_ID_CHARS;
+    private static final int MAX_PATH = Limits.MAX_MANIFEST_PATH_CHARS;
 
     /** Chromium family browsers. */
-    public static final String CHROMIUM = "chromium";
+    public static final String CHROMIUM = Vocabulary.BROWSER_CHROMIUM;
     /** Firefox and its forks. */
-    public static final String FIREFOX = "firefox";
+    public static final String FIREFOX = Vocabulary.BROWSER_FIREFOX;
 
     /**
      * Parses the host's arguments (without the subcommand name).
@@ -131,14 +134,6 @@ public record CallerId(String browser, String id, long parentWindow) {
 
     /** Untrusted text made safe for one line of stderr. */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 120; i++) {
-            char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? '?' : c);
-        }
-        if (s.length() > 120) {
-            b.append("...");
-        }
-        return b.toString();
+        return UntrustedText.printable(s, 120);
     }
 }

@@ -1,5 +1,6 @@
 package dev.bridgekeeper.host;
 
+import dev.bridgekeeper.protocol.Limits;
 import dev.bridgekeeper.protocol.framing.Frames;
 import dev.bridgekeeper.protocol.local.SocketPaths;
 import java.io.FileDescriptor;
@@ -22,7 +23,7 @@ public final class HostMain {
 
     /** Environment variable: largest frame accepted from the browser, in bytes. */
     public static final String ENV_MAX_FRAME = "BRIDGEKEEPER_MAX_FRAME";
-    private static final int MAX_CONFIGURABLE_FRAME = 64 * 1024 * 1024;
+    private static final int MAX_CONFIGURABLE_FRAME = Limits.MAX_CONFIGURABLE_FRAME_BYTES;
 
     /**
      * Entry point of {@code bridgekeeper-host.jar}. A launcher written by an older installer
@@ -109,7 +110,7 @@ public final class HostMain {
         }
         try {
             int v = Integer.parseInt(value.trim());
-            if (v >= 1024 && v <= MAX_CONFIGURABLE_FRAME) {
+            if (v >= Limits.MIN_CONFIGURABLE_FRAME_BYTES && v <= MAX_CONFIGURABLE_FRAME) {
                 return v;
             }
         } catch (NumberFormatException ignored) {

@@ -1,5 +1,9 @@
 package dev.bridgekeeper.host;
 
+import dev.bridgekeeper.protocol.Envelopes;
+import dev.bridgekeeper.protocol.Limits;
+import dev.bridgekeeper.protocol.TopLevelFields;
+import dev.bridgekeeper.protocol.Vocabulary;
 import dev.bridgekeeper.protocol.framing.FrameException;
 import dev.bridgekeeper.protocol.framing.FrameReader;
 import dev.bridgekeeper.protocol.framing.FrameWriter;
@@ -42,11 +46,11 @@ public final class HostRelay {
     /** How long to wait on the directory watch before checking the socket anyway. */
     private static final long WATCH_FALLBACK_MS = isLinux() ? 2000 : 500;
     /** Longest wait for the first status when stdin ends during start-up (a loaded machine is slow). */
-    private static final long FIRST_STATUS_WAIT_MS = 1000;
+    private static final long FIRST_STATUS_WAIT_MS = Limits.HOST_FIRST_STATUS_WAIT_MILLIS;
     /** First pause before reconnecting after the agent ended a connection it never accepted. */
-    static final long REFUSED_BACKOFF_MIN_MS = 250;
+    static final long REFUSED_BACKOFF_MIN_MS = Limits.HOST_RECONNECT_BACKOFF_MIN_MILLIS;
     /** Longest such pause: a refused extension retries this often at most. */
-    static final long REFUSED_BACKOFF_MAX_MS = 10_000;
+    static final long REFUSED_BACKOFF_MAX_MS = Limits.HOST_RECONNECT_BACKOFF_MAX_MILLIS;
 
     private final CallerId caller;
     private final Path socketPath;
@@ -170,7 +174,7 @@ public final class HostRelay {
                 }
             }
             if (!reported) {
-                toBrowser.writeText(JsonText.status("desktop_unavailable", "desktop app is not running"));
+                toBrowser.writeText(JsonText.status(Vocabulary.STATE_DESKTOP_UNAVAILABLE, "desktop app is not running"));
                 // Built after the status is out: the browser should not wait for log text.
                 log.println("bridgekeeper-host: " + why + socketPath + "; waiting for it");
                 reported = true;
@@ -269,24 +273,23 @@ public final class HostRelay {
         }
         if (!stopping && (forwardedAny || !reported)) {
             log.println("bridgekeeper-host: " + why);
-            toBrowser.writeText(JsonText.status("desktop_unavailable", "desktop app went away"));
+            toBrowser.writeText(JsonText.status(Vocabulary.STATE_DESKTOP_UNAVAILABLE, "desktop app went away"));
         }
         return new Session(forwardedAny, accepted);
     }
 
     /**
-     * Whether an agent's first frame is its {@code status/connected} (the agent writes compact
-     * JSON, so a text match suffices; the host parses no JSON, to start fast). Anything else, an
-     * {@code error} above all, means the agent did not accept this connection.
+     * Whether an agent's first frame is its {@code status/connected}, read with the protocol
+     * module's small JSON reader (the host loads no JSON library, to start fast). Anything else,
+     * an {@code error} above all, means the agent did not accept this connection.
      */
     static boolean isConnectedStatus(byte[] b, int off, int len) {
-        String head = new String(b, off, Math.min(len, 64), java.nio.charset.StandardCharsets.UTF_8);
-        return head.startsWith("{\"type\":\"status\",\"state\":\"connected\"");
+        return TopLevelFields.isConnectedStatus(b, off, len);
     }
 
     private void tellAgent(Connection c, FrameException e) {
         try {
-            c.writer.writeText(JsonText.error(e.kind().errorCode(), e.getMessage()));
+            c.writer.writeText(Envelopes.error(e.kind().code(), e.getMessage()));
         } catch (IOException ignored) {
             // The agent is being disconnected either way.
         }
@@ -352,7 +355,7 @@ public final class HostRelay {
             code = 1;
             log.println("bridgekeeper-host: bad frame from the browser: " + e.getMessage());
             try {
-                toBrowser.writeText(JsonText.error(e.kind().errorCode(), e.getMessage()));
+                toBrowser.writeText(Envelopes.error(e.kind().code(), e.getMessage()));
             } catch (IOException ignored) {
                 // The browser is gone too.
             }

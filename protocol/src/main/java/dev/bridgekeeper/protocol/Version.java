@@ -6,6 +6,6 @@ public final class Version {
 
     /** The product version. */
     public static final String VERSION = "0.1.0";
-    /** The wire protocol version of PROTOCOL.md. */
-    public static final int PROTOCOL = 1;
+    /** The wire protocol version of PROTOCOL.md (from vocabulary.json). */
+    public static final int PROTOCOL = Vocabulary.PROTOCOL_VERSION;
 }

@@ -1,6 +1,8 @@
 package dev.bridgekeeper.agent.internal;
 
 
+import dev.bridgekeeper.agent.internal.ipc.JsonLimits;
+import dev.bridgekeeper.protocol.framing.Frames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,7 +31,7 @@ public final class AdminService {
     private static final Logger log = LoggerFactory.getLogger(AdminService.class);
 
     private final AgentControl bridge;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME);
 
     public AdminService(AgentControl bridge) {
         this.bridge = bridge;

@@ -1,5 +1,6 @@
 package dev.bridgekeeper.agent.internal;
 
+import dev.bridgekeeper.protocol.Limits;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.bridgekeeper.ipc.IpcChannel;
 import dev.bridgekeeper.ipc.IpcDeadline;
@@ -17,11 +18,11 @@ public interface BiometricChannel {
     CompletableFuture<StatusResult> status(StatusParams params);
 
     /** {@code biometric.authenticate}: verify the user; {@code {"verified": true}} or an error. */
-    @IpcDeadline(75)
+    @IpcDeadline(Limits.BIOMETRIC_DEADLINE_SECONDS)
     CompletableFuture<AuthenticateResult> authenticate(AuthenticateParams params);
 
     /** {@code biometric.unlock}: verify the user, then release their key. */
-    @IpcDeadline(75)
+    @IpcDeadline(Limits.BIOMETRIC_DEADLINE_SECONDS)
     CompletableFuture<UnlockResult> unlock(UnlockParams params);
 
     /** @param user the desktop user asked about; null means the user the desktop runs as */

@@ -1,5 +1,6 @@
 package dev.bridgekeeper.agent.internal;
 
+import dev.bridgekeeper.protocol.Limits;
 import dev.bridgekeeper.agent.KeyVault;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BiometricService implements BiometricChannel {
     private static final Logger log = LoggerFactory.getLogger(BiometricService.class);
-    private static final int MAX_REASON = 200;
+    private static final int MAX_REASON = Limits.MAX_REASON_CHARS;
 
     /** What every request shares. */
     public record Shared(Authenticator authenticator, KeyVault vault, PromptGate gate, String defaultUser,
@@ -162,7 +163,7 @@ public final class BiometricService implements BiometricChannel {
     }
 
     static void requireUser(String user) {
-        if (user != null && (user.isEmpty() || user.length() > 64 || user.chars().anyMatch(Character::isISOControl))) {
+        if (user != null && (user.isEmpty() || user.length() > Limits.MAX_USER_CHARS || user.chars().anyMatch(Character::isISOControl))) {
             throw new IllegalArgumentException("user must be 1 to 64 printable characters");
         }
     }

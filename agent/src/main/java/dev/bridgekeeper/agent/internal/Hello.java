@@ -1,5 +1,6 @@
 package dev.bridgekeeper.agent.internal;
 
+import dev.bridgekeeper.protocol.Limits;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -15,7 +16,7 @@ public sealed interface Hello permits Hello.Extension, Hello.Admin {
     record Admin() implements Hello {}
 
     /** Longest caller id accepted: a Chromium origin is 52 characters, a Firefox id at most 255 + 14. */
-    int MAX_CALLER_ID = 300;
+    int MAX_CALLER_ID = Limits.MAX_CALLER_ID_CHARS;
 
     /**
      * Parses and validates a first frame.

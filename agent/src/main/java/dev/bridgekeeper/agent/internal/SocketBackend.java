@@ -1,6 +1,11 @@
 package dev.bridgekeeper.agent.internal;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.bridgekeeper.agent.internal.ipc.JsonLimits;
+import dev.bridgekeeper.protocol.EnvelopeErrorCode;
+import dev.bridgekeeper.protocol.Envelopes;
+import dev.bridgekeeper.protocol.Limits;
+import dev.bridgekeeper.protocol.UntrustedText;
+import dev.bridgekeeper.protocol.Vocabulary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,9 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class SocketBackend implements CommunicationBackend {
     private static final Logger log = LoggerFactory.getLogger(SocketBackend.class);
     /** Frames queued for one peer before it counts as stuck. */
-    static final int WRITE_QUEUE_FRAMES = 4096;
+    static final int WRITE_QUEUE_FRAMES = Limits.AGENT_WRITE_QUEUE_FRAMES;
     /** How long a new connection may take to send its hello. */
-    static final long HELLO_TIMEOUT_MS = 5000;
+    static final long HELLO_TIMEOUT_MS = Limits.HELLO_TIMEOUT_MILLIS;
     private static final byte[] CLOSE = new byte[0];
 
     private final List<Path> socketPaths;
@@ -53,9 +58,8 @@ public final class SocketBackend implements CommunicationBackend {
     private final BiConsumer<LocalConnection, FrameChannel> adminHandler;
     private final Map<String, Conn> connections = new ConcurrentHashMap<>();
     private final Map<String, Hello.Extension> hellos = new ConcurrentHashMap<>();
-    private final ObjectMapper json = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(1 << 20).build())
-            .build());
+    /** Peer-facing: the protocol's JSON limits (nesting 64, decision D2) and no duplicate names. */
+    private final ObjectMapper json = JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME);
     private final java.util.concurrent.ScheduledThreadPoolExecutor helloTimer = daemonTimer();
     private volatile Listener listener;
     private final List<LocalSocketServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -97,6 +101,12 @@ public final class SocketBackend implements CommunicationBackend {
         return servers.isEmpty() ? socketPaths.get(0) : servers.get(0).path();
     }
 
+    /** The browser window handle the host's hello gave for a connection; -1 when none. */
+    public long parentWindow(String connectionId) {
+        Hello.Extension h = hellos.get(connectionId);
+        return h == null ? -1 : h.parentWindow();
+    }
+
     /** What the host's hello said about a connection (for the browser window handle). */
     public Hello.Extension hello(String connectionId) {
         return hellos.get(connectionId);
@@ -111,7 +121,8 @@ public final class SocketBackend implements CommunicationBackend {
             hello = readHello(lc, reader);
         } catch (IllegalArgumentException | FrameException e) {
             log.info("connection {}: refused: {}", lc.id(), e.getMessage());
-            sendError(writer, e instanceof FrameException fe ? fe.kind().errorCode() : "protocol_error", e.getMessage());
+            sendError(writer, e instanceof FrameException fe ? fe.kind().code() : EnvelopeErrorCode.PROTOCOL_ERROR,
+                    e.getMessage());
             lc.close();
             return;
         } catch (IOException e) {
@@ -127,7 +138,7 @@ public final class SocketBackend implements CommunicationBackend {
         Hello.Extension ext = (Hello.Extension) hello;
         if (!allowedCallers.contains(ext.callerId())) {
             log.warn("connection {}: caller {} is not on the allow-list; refused", lc.id(), printable(ext.callerId()));
-            sendError(writer, "not_allowed", "this extension is not allowed to talk to this desktop app");
+            sendError(writer, EnvelopeErrorCode.NOT_ALLOWED, "this extension is not allowed to talk to this desktop app");
             lc.close();
             return;
         }
@@ -135,8 +146,8 @@ public final class SocketBackend implements CommunicationBackend {
         Conn conn = new Conn(id, lc, writer);
         try {
             ObjectNode status = json.createObjectNode();
-            status.put("type", "status");
-            status.put("state", "connected");
+            status.put("type", Vocabulary.TYPE_STATUS);
+            status.put("state", Vocabulary.STATE_CONNECTED);
             status.putObject("desktop").put("name", desktopName).put("version", Version.VERSION);
             writer.write(json.writeValueAsBytes(status));
         } catch (IOException e) {
@@ -158,7 +169,7 @@ public final class SocketBackend implements CommunicationBackend {
                     frame = reader.readFrame();
                 } catch (FrameException e) {
                     log.info("connection {}: bad frame: {}", id, e.getMessage());
-                    sendError(writer, e.kind().errorCode(), e.getMessage());
+                    sendError(writer, e.kind().code(), e.getMessage());
                     break;
                 }
                 if (frame == null) {
@@ -193,13 +204,9 @@ public final class SocketBackend implements CommunicationBackend {
         }
     }
 
-    private void sendError(FrameWriter writer, String code, String message) {
+    private void sendError(FrameWriter writer, EnvelopeErrorCode code, String message) {
         try {
-            ObjectNode e = json.createObjectNode();
-            e.put("type", "error");
-            e.put("code", code);
-            e.put("message", message);
-            writer.write(json.writeValueAsBytes(e));
+            writer.write(Envelopes.errorBytes(code, message));
         } catch (IOException ignored) {
             // The peer is being dropped either way.
         }
@@ -263,7 +270,7 @@ public final class SocketBackend implements CommunicationBackend {
     }
 
     static String printable(String s) {
-        return s.length() > 80 ? s.substring(0, 80).replaceAll("\\p{Cntrl}", "?") + "…" : s.replaceAll("\\p{Cntrl}", "?");
+        return UntrustedText.printable(s, 80);
     }
 
     /** One IPC connection: its socket, and a writer thread draining a bounded queue. */

@@ -1,5 +1,6 @@
 package dev.bridgekeeper.protocol.framing;
 
+import dev.bridgekeeper.protocol.EnvelopeErrorCode;
 import java.io.IOException;
 
 /**
@@ -12,25 +13,30 @@ public final class FrameException extends IOException {
     /** What was wrong with the frame. */
     public enum Kind {
         /** The length prefix was 0. */
-        EMPTY_FRAME("protocol_error"),
+        EMPTY_FRAME(EnvelopeErrorCode.PROTOCOL_ERROR),
         /** The length prefix exceeded the reader's limit (nothing was allocated for it). */
-        FRAME_TOO_LARGE("frame_too_large"),
+        FRAME_TOO_LARGE(EnvelopeErrorCode.FRAME_TOO_LARGE),
         /** The stream ended inside a length prefix or a payload. */
-        TRUNCATED_FRAME("protocol_error"),
+        TRUNCATED_FRAME(EnvelopeErrorCode.PROTOCOL_ERROR),
         /** The payload is not valid UTF-8. */
-        INVALID_UTF8("protocol_error"),
+        INVALID_UTF8(EnvelopeErrorCode.PROTOCOL_ERROR),
         /** The payload is UTF-8 but not a JSON object. */
-        NOT_A_JSON_OBJECT("protocol_error");
+        NOT_A_JSON_OBJECT(EnvelopeErrorCode.PROTOCOL_ERROR);
 
-        private final String errorCode;
+        private final EnvelopeErrorCode code;
 
-        Kind(String errorCode) {
-            this.errorCode = errorCode;
+        Kind(EnvelopeErrorCode code) {
+            this.code = code;
         }
 
-        /** The {@code error.code} of PROTOCOL.md that answers this kind of bad frame. */
+        /** The {@code error} code of PROTOCOL.md that answers this kind of bad frame. */
+        public EnvelopeErrorCode code() {
+            return code;
+        }
+
+        /** {@link #code()} as written on the wire. */
         public String errorCode() {
-            return errorCode;
+            return code.wireName();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.bridgekeeper.protocol.framing;
 
+import dev.bridgekeeper.protocol.Limits;
 import java.nio.ByteOrder;
 
 /** Constants and the length-prefix codec of PROTOCOL.md §1, shared by reader and writer. */
@@ -7,13 +8,13 @@ public final class Frames {
     private Frames() {}
 
     /** Bytes in the length prefix. */
-    public static final int HEADER_BYTES = 4;
+    public static final int HEADER_BYTES = Limits.FRAME_HEADER_BYTES;
 
     /** The largest frame a host may write to the browser: browsers close the port above it. */
-    public static final int MAX_TO_BROWSER = 1024 * 1024;
+    public static final int MAX_TO_BROWSER = Limits.MAX_FRAME_TO_BROWSER_BYTES;
 
     /** The default largest frame a reader accepts (browser to host, host to desktop). */
-    public static final int DEFAULT_MAX_FRAME = 1024 * 1024;
+    public static final int DEFAULT_MAX_FRAME = Limits.MAX_FRAME_BYTES;
 
     /** The length prefix is in the platform's native byte order, as browsers write it. */
     public static final ByteOrder ORDER = ByteOrder.nativeOrder();

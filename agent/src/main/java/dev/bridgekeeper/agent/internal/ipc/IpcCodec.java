@@ -1,5 +1,8 @@
 package dev.bridgekeeper.agent.internal.ipc;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.bridgekeeper.ipc.RpcErrorCode;
+import dev.bridgekeeper.protocol.Limits;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +43,39 @@ public final class IpcCodec {
     }
 
     /** The topic and, for {@code rpc.request}, the request id read from a message. */
-    public record Peek(String topic, String requestId) {}
+    public record Peek(String topic, String requestId) {
+        /**
+         * The id to answer {@code too_large} with (PROTOCOL.md §4.3): the message is an
+         * {@code rpc.request} whose id is valid (1 to 128 characters, decision D1); else null, and
+         * the message cannot be answered.
+         */
+        public String answerableRequestId() {
+            return Topics.RPC_REQUEST.equals(topic) && isValidRequestId(requestId) ? requestId : null;
+        }
+    }
+
+    /** A valid RPC request id: 1 to {@code maxRpcIdChars} characters (PROTOCOL.md §6.5). */
+    public static boolean isValidRequestId(String id) {
+        return id != null && !id.isEmpty() && id.length() <= Limits.MAX_RPC_ID_CHARS;
+    }
+
+    /** What a {@code too_large} answer says, without any of the message. */
+    public static String overLimit(long size, long limit) {
+        return "message of " + size + " bytes is over the limit of " + limit;
+    }
+
+    /**
+     * The {@code rpc.response} payload {@code {"id":…,"error":{"code":-32008,"message":…}}}: the one
+     * {@code too_large} answer, for a request over the limit and for a result too large to send.
+     */
+    public static ObjectNode tooLargeResponse(String id, String message) {
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        response.put("id", id);
+        ObjectNode error = response.putObject("error");
+        error.put("code", RpcErrorCode.TOO_LARGE.code());
+        error.put("message", message);
+        return response;
+    }
 
     private final ObjectMapper mapper;
 

@@ -1,5 +1,7 @@
 package dev.bridgekeeper.agent.internal.ipc;
 
+import dev.bridgekeeper.protocol.Limits;
+import dev.bridgekeeper.protocol.WireTopics;
 import java.util.Objects;
 
 /**
@@ -12,20 +14,20 @@ import java.util.Objects;
 public final class Topics {
     private Topics() {}
 
-    public static final String RPC_REQUEST = "rpc.request";
-    public static final String RPC_RESPONSE = "rpc.response";
-    public static final String RPC_CANCEL = "rpc.cancel";
+    public static final String RPC_REQUEST = WireTopics.RPC_REQUEST;
+    public static final String RPC_RESPONSE = WireTopics.RPC_RESPONSE;
+    public static final String RPC_CANCEL = WireTopics.RPC_CANCEL;
     /** Prefix of the pairing messages of PROTOCOL.md §5. */
-    public static final String PAIRING_PREFIX = "pairing.";
+    public static final String PAIRING_PREFIX = WireTopics.PAIRING_PREFIX;
     /** Prefix of session control messages such as {@code session.ready}. */
-    public static final String SESSION_PREFIX = "session.";
+    public static final String SESSION_PREFIX = WireTopics.SESSION_PREFIX;
 
     /** Events the desktop sends every paired connection when its key vault locks or unlocks. */
-    public static final String DESKTOP_LOCKED = "desktop.locked";
-    public static final String DESKTOP_UNLOCKED = "desktop.unlocked";
+    public static final String DESKTOP_LOCKED = WireTopics.DESKTOP_LOCKED;
+    public static final String DESKTOP_UNLOCKED = WireTopics.DESKTOP_UNLOCKED;
 
     /** Longest topic accepted, in characters. */
-    public static final int MAX_LENGTH = 200;
+    public static final int MAX_LENGTH = Limits.MAX_TOPIC_CHARS;
 
     /** True for a topic applications may not use. */
     public static boolean isReserved(String topic) {

@@ -1,5 +1,6 @@
 package dev.bridgekeeper.agent.internal.rpc;
 
+import dev.bridgekeeper.ipc.Endpoint;
 import dev.bridgekeeper.ipc.RpcErrorCode;
 import dev.bridgekeeper.ipc.RpcException;
 
@@ -78,6 +79,31 @@ public final class RpcCaller implements AutoCloseable {
         this.completionExecutor = Objects.requireNonNull(completionExecutor, "completionExecutor");
         this.timer = Objects.requireNonNull(timer, "timer");
         this.sender = Objects.requireNonNull(sender, "sender");
+    }
+
+    /**
+     * Checks a call's arguments before anything is sent; returns the deadline.
+     *
+     * @throws IllegalArgumentException for {@link Endpoint#all()}, a malformed method name,
+     *                                  params that are neither an object nor null, a deadline that
+     *                                  is not positive
+     */
+    public static Duration checkCall(Endpoint target, String method, JsonNode params, Duration deadline) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(method, "method");
+        if (target instanceof Endpoint.All) {
+            throw new IllegalArgumentException("a call goes to one endpoint, not Endpoint.all()");
+        }
+        if (!Topics.isWellFormed(method)) {
+            throw new IllegalArgumentException("malformed method name");
+        }
+        if (params != null && !params.isNull() && !params.isObject()) {
+            throw new IllegalArgumentException("params must be a JSON object or null");
+        }
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("deadline must be positive");
+        }
+        return deadline;
     }
 
     /**

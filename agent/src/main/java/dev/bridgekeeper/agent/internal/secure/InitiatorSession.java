@@ -6,7 +6,9 @@ import dev.bridgekeeper.agent.internal.ipc.CryptoProvider;
 import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
 import dev.bridgekeeper.agent.internal.ipc.PeerIdentity;
 import dev.bridgekeeper.agent.internal.ipc.SessionRepository;
-import java.util.Base64;
+import dev.bridgekeeper.protocol.EnvelopeErrorCode;
+import dev.bridgekeeper.protocol.WireBase64;
+import dev.bridgekeeper.protocol.WireTopics;
 import java.util.List;
 
 /**
@@ -39,7 +41,7 @@ final class InitiatorSession extends NoiseSession {
     @Override
     void onHandshake(int step, byte[] message) {
         if (step != 2 || state != State.HANDSHAKE_STEP_2) {
-            fail("handshake_failed", "handshake step " + step + " out of order (expected 2)");
+            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "handshake step " + step + " out of order (expected 2)");
             return;
         }
         byte[] payload = readHandshake(step, message);
@@ -50,7 +52,7 @@ final class InitiatorSession extends NoiseSession {
         SessionRepository pins = io.sessions();
         if (!pins.list().isEmpty() && pins.findByKey(desktopKey).isEmpty()) {
             p.listener.failed(IDENTITY_CHANGED, "desktop identity changed: its key is not the one pinned at pairing");
-            fail("handshake_failed", IDENTITY_CHANGED_MESSAGE);
+            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, IDENTITY_CHANGED_MESSAGE);
             return;
         }
         sendHandshake(3, ownPayload());
@@ -61,35 +63,35 @@ final class InitiatorSession extends NoiseSession {
     @Override
     void onControl(String topic, JsonNode payload) {
         switch (topic) {
-            case "pairing.commit":
+            case WireTopics.PAIRING_COMMIT:
                 if (state != State.AWAIT_READY_OR_COMMIT) {
                     break;
                 }
                 commitment = decodeBase64(payload.get("commitment"), 32);
                 if (commitment == null) {
-                    fail("protocol_error", "pairing.commit must carry a 32-byte commitment");
+                    fail(EnvelopeErrorCode.PROTOCOL_ERROR, "pairing.commit must carry a 32-byte commitment");
                     return;
                 }
                 extensionNonce = new byte[PairingCodes.NONCE_BYTES];
                 p.random.nextBytes(extensionNonce);
                 state = State.AWAIT_REVEAL;
                 ObjectNode nonce = p.json.createObjectNode();
-                nonce.put("nonce", Base64.getEncoder().encodeToString(extensionNonce));
-                sendIpc("pairing.nonce", nonce);
+                nonce.put("nonce", WireBase64.encode(extensionNonce));
+                sendIpc(WireTopics.PAIRING_NONCE, nonce);
                 return;
-            case "pairing.reveal":
+            case WireTopics.PAIRING_REVEAL:
                 if (state != State.AWAIT_REVEAL) {
                     break;
                 }
                 byte[] desktopNonce = decodeBase64(payload.get("nonce"), PairingCodes.NONCE_BYTES);
                 if (desktopNonce == null || !PairingCodes.opens(commitment, desktopNonce)) {
-                    fail("pairing_rejected", "pairing reveal does not match the commitment");
+                    fail(EnvelopeErrorCode.PAIRING_REJECTED, "pairing reveal does not match the commitment");
                     return;
                 }
                 state = State.AWAIT_COMPLETE;
                 p.listener.pairingCode(PairingCodes.format(PairingCodes.code(handshakeHash, extensionNonce, desktopNonce)));
                 return;
-            case "pairing.complete":
+            case WireTopics.PAIRING_COMPLETE:
                 if (state != State.AWAIT_COMPLETE) {
                     break;
                 }
@@ -101,7 +103,7 @@ final class InitiatorSession extends NoiseSession {
                 pin();
                 state = State.AWAIT_READY;
                 return;
-            case "session.ready":
+            case WireTopics.SESSION_READY:
                 if (state != State.AWAIT_READY && state != State.AWAIT_READY_OR_COMMIT) {
                     break;
                 }
@@ -112,7 +114,7 @@ final class InitiatorSession extends NoiseSession {
                 io.ready(new PeerIdentity(peerName, PairingRecord.fingerprintOf(remoteStaticKey)));
                 p.listener.ready(peerName, peerVersion);
                 return;
-            case "pairing.revoked":
+            case WireTopics.PAIRING_REVOKED:
                 if (state != State.READY) {
                     break;
                 }
@@ -122,7 +124,7 @@ final class InitiatorSession extends NoiseSession {
             default:
                 break;
         }
-        fail("protocol_error", "unexpected '" + topic + "' in this state of the session");
+        fail(EnvelopeErrorCode.PROTOCOL_ERROR, "unexpected '" + topic + "' in this state of the session");
     }
 
     private void pin() {

@@ -1,5 +1,7 @@
 package dev.bridgekeeper.agent.internal.secure;
 
+import dev.bridgekeeper.protocol.Limits;
+import dev.bridgekeeper.agent.internal.ipc.AppIdentity;
 import dev.bridgekeeper.agent.PairingApprover;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -65,15 +67,15 @@ public final class NoiseCryptoProvider implements CryptoProvider {
     private NoiseCryptoProvider(Builder b) {
         this.responder = b.responder;
         this.identity = b.identity;
-        this.name = b.name;
-        this.version = b.version;
+        this.name = b.appIdentity.name();
+        this.version = b.appIdentity.version();
         this.approver = b.approver;
         this.listener = b.listener;
         this.ownCallerId = b.callerId;
         this.handshakeTimeout = b.handshakeTimeout;
         this.pairingTimeout = b.pairingTimeout;
         this.pairingLimiter = b.pairingLimiter != null ? b.pairingLimiter
-                : new RateLimiter(5, TimeUnit.MINUTES.toNanos(1));
+                : new RateLimiter(Limits.PAIRINGS_PER_MINUTE, TimeUnit.MINUTES.toNanos(1));
         this.scheduler = b.scheduler != null ? b.scheduler : sharedScheduler();
         this.random = b.random;
         this.clock = b.clock;
@@ -152,13 +154,12 @@ public final class NoiseCryptoProvider implements CryptoProvider {
     /** Live responder sessions, so a revoked pairing can be told and disconnected. */
     final java.util.Set<ResponderSession> liveSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final KeyPair identity;
-        private String name = "Bridgekeeper";
-        private String version = Version.VERSION;
+        private AppIdentity appIdentity = new AppIdentity("Bridgekeeper", Version.VERSION);
         private PairingApprover approver = PairingApprover.REJECT_ALL;
         private InitiatorListener listener = InitiatorListener.NONE;
         private String callerId;
-        private Duration handshakeTimeout = Duration.ofSeconds(10);
-        private Duration pairingTimeout = Duration.ofSeconds(120);
+        private Duration handshakeTimeout = Duration.ofSeconds(Limits.HANDSHAKE_TIMEOUT_SECONDS);
+        private Duration pairingTimeout = Duration.ofSeconds(Limits.PAIRING_APPROVAL_SECONDS);
         private RateLimiter pairingLimiter;
         private ScheduledExecutorService scheduler;
         private SecureRandom random = new SecureRandom();
@@ -172,8 +173,7 @@ public final class NoiseCryptoProvider implements CryptoProvider {
 
         /** This side's name and version, sent in its handshake payload. */
         public Builder identity(String name, String version) {
-            this.name = Objects.requireNonNull(name);
-            this.version = Objects.requireNonNull(version);
+            this.appIdentity = new AppIdentity(name, version);
             return this;
         }
 

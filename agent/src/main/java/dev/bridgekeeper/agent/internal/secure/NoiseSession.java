@@ -1,5 +1,11 @@
 package dev.bridgekeeper.agent.internal.secure;
 
+import dev.bridgekeeper.protocol.EnvelopeErrorCode;
+import dev.bridgekeeper.protocol.Envelopes;
+import dev.bridgekeeper.protocol.ProtocolViolation;
+import dev.bridgekeeper.protocol.UntrustedText;
+import dev.bridgekeeper.protocol.Vocabulary;
+import dev.bridgekeeper.protocol.WireBase64;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +15,6 @@ import dev.bridgekeeper.agent.internal.ipc.IpcCodec;
 import dev.bridgekeeper.agent.internal.ipc.IpcException;
 import dev.bridgekeeper.agent.internal.ipc.Topics;
 import dev.bridgekeeper.agent.internal.ipc.WireMessage;
-import dev.bridgekeeper.ipc.RpcErrorCode;
 import dev.bridgekeeper.noise.CipherState;
 import dev.bridgekeeper.noise.CipherStatePair;
 import dev.bridgekeeper.noise.HandshakePattern;
@@ -18,7 +23,6 @@ import dev.bridgekeeper.noise.NoiseException;
 import dev.bridgekeeper.noise.DecryptFailedException;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 abstract class NoiseSession implements CryptoProvider.Session {
     private static final Logger log = LoggerFactory.getLogger(NoiseSession.class);
-    private static final int MAX_NAME = 100;
-    private static final int MAX_VERSION = 50;
 
     final NoiseCryptoProvider p;
     final CryptoProvider.SessionIo io;
@@ -72,7 +74,7 @@ abstract class NoiseSession implements CryptoProvider.Session {
     final void start() {
         handshakeDeadline = p.scheduler.schedule(() -> {
             if (transport == null) {
-                fail("handshake_failed", "the handshake did not finish within " + p.handshakeTimeout.toSeconds() + " s");
+                fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "the handshake did not finish within " + p.handshakeTimeout.toSeconds() + " s");
             }
         }, p.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         synchronized (lock) {
@@ -107,11 +109,11 @@ abstract class NoiseSession implements CryptoProvider.Session {
         try {
             env = p.json.readTree(frame);
         } catch (IOException e) {
-            fail("protocol_error", "frame is not valid JSON");
+            fail(EnvelopeErrorCode.PROTOCOL_ERROR, "frame is not valid JSON");
             return;
         }
         if (env == null || !env.isObject()) {
-            fail("protocol_error", "frame is not a JSON object");
+            fail(EnvelopeErrorCode.PROTOCOL_ERROR, "frame is not a JSON object");
             return;
         }
         String type = env.path("type").asText("");
@@ -119,72 +121,66 @@ abstract class NoiseSession implements CryptoProvider.Session {
             if (closed) {
                 return;
             }
-            switch (type) {
-                case "handshake":
-                    handleHandshake(env);
-                    break;
-                case "secure":
-                    handleSecure(env);
-                    break;
-                case "error":
-                    String code = text(env.get("code"), 64);
-                    log.info("connection {}: peer reported error {}", id(), code);
-                    onPeerError(code, text(env.get("message"), 500));
-                    close();
-                    io.close();
-                    break;
-                default:
-                    fail("protocol_error", type.isEmpty() ? "envelope has no type"
-                            : "unexpected envelope type '" + text(env.get("type"), 32) + "'");
+            try {
+                switch (type) {
+                    case Vocabulary.TYPE_HANDSHAKE:
+                        handleHandshake(env);
+                        break;
+                    case Vocabulary.TYPE_SECURE:
+                        handleSecure(env);
+                        break;
+                    case Vocabulary.TYPE_ERROR:
+                        String code = text(env.get("code"), 64);
+                        log.info("connection {}: peer reported error {}", id(), code);
+                        onPeerError(code, text(env.get("message"), 500));
+                        close();
+                        io.close();
+                        break;
+                    default:
+                        fail(EnvelopeErrorCode.PROTOCOL_ERROR, type.isEmpty() ? "envelope has no type"
+                                : "unexpected envelope type '" + text(env.get("type"), 32) + "'");
+                }
+            } catch (ProtocolViolation v) {
+                fail(v.code(), v.getMessage());
             }
         }
     }
 
     private void handleHandshake(JsonNode env) {
         if (transport != null) {
-            fail("handshake_failed", "handshake message after the handshake finished");
+            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "handshake message after the handshake finished");
             return;
         }
         JsonNode step = env.get("step");
         JsonNode data = env.get("data");
         if (step == null || !step.isInt() || data == null || !data.isTextual()) {
-            fail("handshake_failed", "handshake envelope needs an integer step and base64 data");
+            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "handshake envelope needs an integer step and base64 data");
             return;
         }
-        byte[] message;
-        try {
-            message = Base64.getDecoder().decode(data.textValue());
-        } catch (IllegalArgumentException e) {
-            fail("handshake_failed", "handshake data is not base64");
-            return;
-        }
+        byte[] message = WireBase64.decodeOrViolation(data.textValue(), EnvelopeErrorCode.HANDSHAKE_FAILED,
+                "handshake data is not base64");
         onHandshake(step.intValue(), message);
     }
 
     private void handleSecure(JsonNode env) {
         SecureTransport t = transport;
         if (t == null) {
-            fail("handshake_failed", "secure message before the handshake finished");
+            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "secure message before the handshake finished");
             return;
         }
         JsonNode data = env.get("data");
         JsonNode more = env.get("more");
         if (data == null || !data.isTextual() || (more != null && !more.isBoolean())) {
-            fail("protocol_error", "secure envelope needs base64 data and an optional boolean 'more'");
+            fail(EnvelopeErrorCode.PROTOCOL_ERROR, "secure envelope needs base64 data and an optional boolean 'more'");
             return;
         }
-        byte[] ciphertext;
-        try {
-            ciphertext = Base64.getDecoder().decode(data.textValue());
-        } catch (IllegalArgumentException e) {
-            fail("protocol_error", "secure data is not base64");
-            return;
-        }
+        byte[] ciphertext = WireBase64.decodeOrViolation(data.textValue(), EnvelopeErrorCode.PROTOCOL_ERROR,
+                "secure data is not base64");
         SecureTransport.Received r;
         try {
             r = t.open(ciphertext, more != null && more.booleanValue());
         } catch (DecryptFailedException e) {
-            fail("decrypt_failed", "a secure message failed to decrypt (tampered, replayed, reordered or dropped)");
+            fail(EnvelopeErrorCode.DECRYPT_FAILED, "a secure message failed to decrypt (tampered, replayed, reordered or dropped)");
             return;
         }
         if (r instanceof SecureTransport.Message m) {
@@ -274,14 +270,14 @@ abstract class NoiseSession implements CryptoProvider.Session {
             }
             SecureTransport t = transport;
             if (t == null) {
-                fail("handshake_failed", "secure message before the handshake finished");
+                fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "secure message before the handshake finished");
                 return true;
             }
             SecureTransport.Received r;
             try {
                 r = t.open(secureCiphertext, 0, length, more != null && more);
             } catch (DecryptFailedException e) {
-                fail("decrypt_failed", "a secure message failed to decrypt (tampered, replayed, reordered or dropped)");
+                fail(EnvelopeErrorCode.DECRYPT_FAILED, "a secure message failed to decrypt (tampered, replayed, reordered or dropped)");
                 return true;
             }
             if (r instanceof SecureTransport.Message m) {
@@ -355,7 +351,7 @@ abstract class NoiseSession implements CryptoProvider.Session {
             try {
                 m = codec.decode(plaintext);
             } catch (IpcCodec.MalformedMessageException e) {
-                fail("protocol_error", "malformed " + topic + " message");
+                fail(EnvelopeErrorCode.PROTOCOL_ERROR, "malformed " + topic + " message");
                 return;
             }
             onControl(m.topic(), m.payload());
@@ -367,18 +363,14 @@ abstract class NoiseSession implements CryptoProvider.Session {
 
     /** PROTOCOL.md §4: a request over the limit gets {@code too_large}; anything else closes. */
     private void answerOversize(SecureTransport.Oversize o) {
-        IpcCodec.Peek peek = codec.peek(o.prefix());
-        if (Topics.RPC_REQUEST.equals(peek.topic()) && peek.requestId() != null && peek.requestId().length() <= 200) {
+        String requestId = codec.peek(o.prefix()).answerableRequestId();
+        String overLimit = IpcCodec.overLimit(o.size(), io.maxMessageSize());
+        if (requestId != null) {
             log.warn("connection {}: request of {} bytes over the limit of {}; answered too_large",
                     id(), o.size(), io.maxMessageSize());
-            ObjectNode payload = p.json.createObjectNode();
-            payload.put("id", peek.requestId());
-            ObjectNode error = payload.putObject("error");
-            error.put("code", RpcErrorCode.TOO_LARGE.code());
-            error.put("message", "message of " + o.size() + " bytes is over the limit of " + io.maxMessageSize());
-            sendIpc(Topics.RPC_RESPONSE, payload);
+            sendIpc(Topics.RPC_RESPONSE, IpcCodec.tooLargeResponse(requestId, overLimit));
         } else {
-            fail("protocol_error", "message of " + o.size() + " bytes is over the limit of " + io.maxMessageSize());
+            fail(EnvelopeErrorCode.PROTOCOL_ERROR, overLimit);
         }
     }
 
@@ -398,7 +390,7 @@ abstract class NoiseSession implements CryptoProvider.Session {
         try {
             return handshake.readMessage(message);
         } catch (NoiseException e) {
-            fail("handshake_failed", "handshake step " + step + " did not verify");
+            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "handshake step " + step + " did not verify");
             return null;
         }
     }
@@ -408,56 +400,32 @@ abstract class NoiseSession implements CryptoProvider.Session {
         try {
             message = handshake.writeMessage(payload);
         } catch (NoiseException e) {
-            fail("handshake_failed", "could not write handshake step " + step);
+            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "could not write handshake step " + step);
             return;
         }
         ObjectNode env = p.json.createObjectNode();
-        env.put("type", "handshake");
+        env.put("type", Vocabulary.TYPE_HANDSHAKE);
         env.put("step", step);
-        env.put("data", Base64.getEncoder().encodeToString(message));
+        env.put("data", WireBase64.encode(message));
         sendFrame(env);
     }
 
     /** This side's handshake payload: {@code {"name","version","protocol":1}}. */
     final byte[] ownPayload() {
-        ObjectNode n = p.json.createObjectNode();
-        n.put("name", p.name);
-        n.put("version", p.version);
-        n.put("protocol", dev.bridgekeeper.protocol.Version.PROTOCOL);
-        try {
-            return p.json.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return HandshakePayload.encode(p.json, p.name, p.version);
     }
 
     /** Checks and keeps the peer's handshake payload; false (after failing) if it is unfit. */
     final boolean acceptPeerPayload(byte[] payload) {
-        JsonNode n;
+        HandshakePayload peer;
         try {
-            n = p.json.readTree(payload);
-        } catch (IOException e) {
-            n = null;
-        }
-        if (n == null || !n.isObject() || !n.path("name").isTextual() || !n.path("version").isTextual()
-                || !n.path("protocol").isInt()) {
-            fail("handshake_failed", "handshake payload must be {\"name\",\"version\",\"protocol\"}");
+            peer = HandshakePayload.decode(p.json, payload);
+        } catch (ProtocolViolation v) {
+            fail(v.code(), v.getMessage());
             return false;
         }
-        if (n.get("protocol").intValue() != dev.bridgekeeper.protocol.Version.PROTOCOL) {
-            fail("handshake_failed", "peer speaks protocol " + n.get("protocol").intValue() + ", this side "
-                    + dev.bridgekeeper.protocol.Version.PROTOCOL);
-            return false;
-        }
-        String name = n.get("name").textValue();
-        String version = n.get("version").textValue();
-        if (name.isBlank() || name.length() > MAX_NAME || version.length() > MAX_VERSION
-                || hasControl(name) || hasControl(version)) {
-            fail("handshake_failed", "peer name or version is empty, too long or has control characters");
-            return false;
-        }
-        peerName = name;
-        peerVersion = version;
+        peerName = peer.name();
+        peerVersion = peer.version();
         return true;
     }
 
@@ -499,27 +467,23 @@ abstract class NoiseSession implements CryptoProvider.Session {
     }
 
     /** Fails the connection: an {@code error} envelope (best effort), then close. Idempotent. */
-    final void fail(String code, String message) {
+    final void fail(EnvelopeErrorCode code, String message) {
         synchronized (lock) {
             failLocked(code, message);
         }
     }
 
-    private void failLocked(String code, String message) {
+    private void failLocked(EnvelopeErrorCode code, String message) {
         if (closed) {
             return;
         }
-        log.info("connection {}: {} ({})", id(), code, message);
-        ObjectNode env = p.json.createObjectNode();
-        env.put("type", "error");
-        env.put("code", code);
-        env.put("message", message);
+        log.info("connection {}: {} ({})", id(), code.wireName(), message);
         try {
-            sendFrame(env);
+            io.sendFrame(Envelopes.errorBytes(code, message));
         } catch (RuntimeException gone) {
             // The connection may already be broken; it is closed either way.
         }
-        onFailed(code, message);
+        onFailed(code.wireName(), message);
         close();
         io.close();
     }
@@ -561,7 +525,7 @@ abstract class NoiseSession implements CryptoProvider.Session {
             return null;
         }
         try {
-            byte[] b = Base64.getDecoder().decode(n.textValue());
+            byte[] b = WireBase64.decode(n.textValue());
             return b.length == expectedLength ? b : null;
         } catch (IllegalArgumentException e) {
             return null;
@@ -574,10 +538,6 @@ abstract class NoiseSession implements CryptoProvider.Session {
         if (s.length() > max) {
             s = s.substring(0, max);
         }
-        return s.replaceAll("\\p{Cntrl}", "?");
-    }
-
-    private static boolean hasControl(String s) {
-        return s.chars().anyMatch(Character::isISOControl);
+        return UntrustedText.printable(s, s.length());
     }
 }

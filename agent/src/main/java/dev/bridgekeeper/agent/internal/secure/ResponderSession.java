@@ -9,7 +9,9 @@ import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
 import dev.bridgekeeper.agent.internal.ipc.PeerIdentity;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
+import dev.bridgekeeper.protocol.EnvelopeErrorCode;
+import dev.bridgekeeper.protocol.WireBase64;
+import dev.bridgekeeper.protocol.WireTopics;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +51,7 @@ final class ResponderSession extends NoiseSession {
             }
             log.info("connection {}: pairing revoked; disconnecting", id());
             if (state == State.READY) {
-                sendIpc("pairing.revoked", p.json.createObjectNode());
+                sendIpc(WireTopics.PAIRING_REVOKED, p.json.createObjectNode());
             }
             state = State.DONE;
             close();
@@ -67,7 +69,7 @@ final class ResponderSession extends NoiseSession {
     void onHandshake(int step, byte[] message) {
         int expected = state == State.HANDSHAKE_STEP_1 ? 1 : state == State.HANDSHAKE_STEP_3 ? 3 : -1;
         if (step != expected) {
-            fail("handshake_failed", "handshake step " + step + " out of order (expected " + expected + ")");
+            fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "handshake step " + step + " out of order (expected " + expected + ")");
             return;
         }
         byte[] payload = readHandshake(step, message);
@@ -76,7 +78,7 @@ final class ResponderSession extends NoiseSession {
         }
         if (step == 1) {
             if (payload.length != 0) {
-                fail("handshake_failed", "handshake step 1 must carry no payload");
+                fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "handshake step 1 must carry no payload");
                 return;
             }
             state = State.HANDSHAKE_STEP_3;
@@ -118,7 +120,7 @@ final class ResponderSession extends NoiseSession {
 
     private void startPairing() {
         if (!p.pairingLimiter.tryAcquire()) {
-            fail("pairing_rejected", "too many pairing attempts; wait a minute and try again");
+            fail(EnvelopeErrorCode.PAIRING_REJECTED, "too many pairing attempts; wait a minute and try again");
             return;
         }
         log.info("connection {}: unknown extension '{}' ({}), pairing", id(), peerName,
@@ -128,25 +130,25 @@ final class ResponderSession extends NoiseSession {
         state = State.AWAIT_NONCE;
         pairingDeadline = p.scheduler.schedule(this::pairingTimedOut, p.pairingTimeout.toMillis(), TimeUnit.MILLISECONDS);
         ObjectNode commit = p.json.createObjectNode();
-        commit.put("commitment", Base64.getEncoder().encodeToString(PairingCodes.commitment(desktopNonce)));
-        sendIpc("pairing.commit", commit);
+        commit.put("commitment", WireBase64.encode(PairingCodes.commitment(desktopNonce)));
+        sendIpc(WireTopics.PAIRING_COMMIT, commit);
     }
 
     @Override
     void onControl(String topic, JsonNode payload) {
-        if (!topic.equals("pairing.nonce") || state != State.AWAIT_NONCE) {
-            fail("protocol_error", "unexpected '" + topic + "' in this state of the session");
+        if (!topic.equals(WireTopics.PAIRING_NONCE) || state != State.AWAIT_NONCE) {
+            fail(EnvelopeErrorCode.PROTOCOL_ERROR, "unexpected '" + topic + "' in this state of the session");
             return;
         }
         byte[] extensionNonce = decodeBase64(payload.get("nonce"), PairingCodes.NONCE_BYTES);
         if (extensionNonce == null) {
-            fail("protocol_error", "pairing.nonce must carry 32 bytes of base64");
+            fail(EnvelopeErrorCode.PROTOCOL_ERROR, "pairing.nonce must carry 32 bytes of base64");
             return;
         }
         state = State.AWAIT_APPROVAL;
         ObjectNode reveal = p.json.createObjectNode();
-        reveal.put("nonce", Base64.getEncoder().encodeToString(desktopNonce));
-        sendIpc("pairing.reveal", reveal);
+        reveal.put("nonce", WireBase64.encode(desktopNonce));
+        sendIpc(WireTopics.PAIRING_REVEAL, reveal);
         String code = PairingCodes.format(PairingCodes.code(handshakeHash, extensionNonce, desktopNonce));
         PairingRequest request = new PairingRequest(id(), peerName, peerVersion, io.info().callerId(), code,
                 PairingRecord.fingerprintOf(remoteStaticKey));
@@ -171,8 +173,8 @@ final class ResponderSession extends NoiseSession {
             ObjectNode complete = p.json.createObjectNode();
             if (!approved) {
                 complete.put("approved", false);
-                sendIpc("pairing.complete", complete);
-                fail("pairing_rejected", "the desktop's user did not approve the pairing");
+                sendIpc(WireTopics.PAIRING_COMPLETE, complete);
+                fail(EnvelopeErrorCode.PAIRING_REJECTED, "the desktop's user did not approve the pairing");
                 return;
             }
             PairingRecord record = new PairingRecord(HexFormat.of().formatHex(AtomicFiles.randomBytes(8)), peerName,
@@ -182,13 +184,13 @@ final class ResponderSession extends NoiseSession {
             } catch (RuntimeException e) {
                 log.error("connection {}: could not save the approved pairing: {}", id(), e.getMessage());
                 complete.put("approved", false);
-                sendIpc("pairing.complete", complete);
-                fail("internal", "the desktop could not save the pairing (is its disk full?)");
+                sendIpc(WireTopics.PAIRING_COMPLETE, complete);
+                fail(EnvelopeErrorCode.INTERNAL, "the desktop could not save the pairing (is its disk full?)");
                 return;
             }
             log.info("connection {}: paired extension '{}' as {}", id(), peerName, record.id());
             complete.put("approved", true);
-            sendIpc("pairing.complete", complete);
+            sendIpc(WireTopics.PAIRING_COMPLETE, complete);
             becomeReady();
         }
     }
@@ -201,8 +203,8 @@ final class ResponderSession extends NoiseSession {
             state = State.DONE;
             ObjectNode complete = p.json.createObjectNode();
             complete.put("approved", false);
-            sendIpc("pairing.complete", complete);
-            fail("pairing_rejected", "no answer to the pairing within " + p.pairingTimeout.toSeconds() + " s");
+            sendIpc(WireTopics.PAIRING_COMPLETE, complete);
+            fail(EnvelopeErrorCode.PAIRING_REJECTED, "no answer to the pairing within " + p.pairingTimeout.toSeconds() + " s");
         }
     }
 
@@ -210,7 +212,7 @@ final class ResponderSession extends NoiseSession {
         state = State.READY;
         ObjectNode ready = p.json.createObjectNode();
         ready.put("paired", true);
-        sendIpc("session.ready", ready);
+        sendIpc(WireTopics.SESSION_READY, ready);
         io.ready(new PeerIdentity(peerName, PairingRecord.fingerprintOf(remoteStaticKey)));
     }
 

@@ -1,5 +1,7 @@
 package dev.bridgekeeper.agent.internal.transport;
 
+import dev.bridgekeeper.protocol.EnvelopeErrorCode;
+import dev.bridgekeeper.protocol.Envelopes;
 import dev.bridgekeeper.agent.AgentAlreadyRunningException;
 import dev.bridgekeeper.protocol.local.ChannelStreams;
 import dev.bridgekeeper.protocol.local.PeerCredentials;
@@ -8,29 +10,19 @@ import dev.bridgekeeper.protocol.local.SocketPaths;
 import dev.bridgekeeper.protocol.framing.FrameWriter;
 import dev.bridgekeeper.protocol.framing.Frames;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -57,8 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalSocketServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalSocketServer.class);
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw-------");
 
     /** Connections still waiting to say hello before new ones are refused (system property to change it). */
     static final int MAX_UNAUTHENTICATED = Integer.getInteger("bridgekeeper.maxUnauthenticatedConnections", 1024);
@@ -117,10 +107,10 @@ public final class LocalSocketServer implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         path = path.toAbsolutePath();
         Path dir = path.getParent();
-        UserPrincipal me = prepareDirectory(dir);
-        removeStaleSocket(path);
-        ServerSocketChannel server = bind(path);
-        Object key = fileKey(path);
+        UserPrincipal me = SocketFiles.prepareDirectory(dir);
+        SocketFiles.removeStaleSocket(path);
+        ServerSocketChannel server = SocketFiles.bind(path);
+        Object key = SocketFiles.fileKey(path);
         LocalSocketServer s = new LocalSocketServer(path, server, handler, me, key);
         s.acceptThread.start();
         s.watchThread.start();
@@ -128,102 +118,8 @@ public final class LocalSocketServer implements AutoCloseable {
         return s;
     }
 
-    /** Binds a listening socket on {@code path} (which must be free), mode 0600. */
-    private static ServerSocketChannel bind(Path path) throws IOException {
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            server.bind(UnixDomainSocketAddress.of(path), ACCEPT_BACKLOG);
-            if (isPosix()) {
-                Files.setPosixFilePermissions(path, SOCKET_MODE);
-            }
-            return server;
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
-    }
-
-    private static Object fileKey(Path path) throws IOException {
-        return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-    }
-
     public Path path() {
         return path;
-    }
-
-    /**
-     * Creates the socket directory 0700, or checks an existing one. An existing directory is never
-     * re-moded (it may be a shared one such as /tmp): it must be ours, or a sticky directory where
-     * others cannot remove our socket. Either way the socket itself is 0600 and every peer's OS
-     * user is checked, which is what keeps other users out.
-     */
-    private static UserPrincipal prepareDirectory(Path dir) throws IOException {
-        if (!isPosix()) {
-            Files.createDirectories(dir);
-            return null;
-        }
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir.getParent());
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // Another process made it between our check and create; the checks below decide.
-            }
-        }
-        if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("socket directory " + dir + " is not a plain directory; refusing to use it");
-        }
-        UserPrincipal dirOwner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
-        UserPrincipal me = processUser(dir);
-        if (!dirOwner.equals(me) && !isSticky(dir)) {
-            throw new IOException("socket directory " + dir + " belongs to " + dirOwner.getName()
-                    + ", not to this user; refusing to use it (another user may be squatting the path)");
-        }
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-        if (dirOwner.equals(me) && !mode.equals(DIR_MODE)) {
-            log.info("socket directory {} is mode {}, not 0700; the socket itself is 0600", dir,
-                    PosixFilePermissions.toString(mode));
-        }
-        return me;
-    }
-
-    /** A directory with the sticky bit (like /tmp): only a file's owner may remove it. */
-    private static boolean isSticky(Path dir) throws IOException {
-        Object mode = Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        return mode instanceof Integer m && (m & 01000) != 0;
-    }
-
-    /** This process's effective user: the owner of a file it creates. */
-    private static UserPrincipal processUser(Path dir) throws IOException {
-        Path probe = Files.createTempFile(dir, ".owner", ".probe");
-        try {
-            return Files.getOwner(probe);
-        } finally {
-            Files.deleteIfExists(probe);
-        }
-    }
-
-    private static void removeStaleSocket(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        // Only ever delete a socket: a regular file "refuses" connections too, and is not ours to remove.
-        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!attrs.isOther()) {
-            throw new IOException(path + " exists and is not a socket; move it away or choose another --socket");
-        }
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
-            throw new AgentAlreadyRunningException(path);
-        } catch (ConnectException stale) {
-            log.info("replacing stale socket {} (nobody is listening on it)", path);
-            Files.deleteIfExists(path);
-        } catch (AgentAlreadyRunningException e) {
-            throw e;
-        } catch (IOException notASocket) {
-            throw new IOException(path + " exists and is not a socket an agent can replace: " + notASocket.getMessage(),
-                    notASocket);
-        }
     }
 
     private void acceptLoop() {
@@ -294,7 +190,7 @@ public final class LocalSocketServer implements AutoCloseable {
     /** The identity of whatever file is at {@link #path} now, or null if none (or the OS has none). */
     private Object currentFileKey() {
         try {
-            return fileKey(path);
+            return SocketFiles.fileKey(path);
         } catch (IOException e) {
             return null;
         }
@@ -303,7 +199,7 @@ public final class LocalSocketServer implements AutoCloseable {
     /** True while {@link #path} is still the socket file this server bound (or we cannot tell). */
     private boolean socketFileIsOurs() {
         try {
-            Object key = fileKey(path);
+            Object key = SocketFiles.fileKey(path);
             return key == null || key.equals(socketFileKey);
         } catch (NoSuchFileException gone) {
             return false;
@@ -323,11 +219,11 @@ public final class LocalSocketServer implements AutoCloseable {
                 return; // Still the other agent's socket: do not knock on its door every few seconds.
             }
             try {
-                prepareDirectory(path.getParent());
-                removeStaleSocket(path);
-                ServerSocketChannel fresh = bind(path);
+                SocketFiles.prepareDirectory(path.getParent());
+                SocketFiles.removeStaleSocket(path);
+                ServerSocketChannel fresh = SocketFiles.bind(path);
                 ServerSocketChannel old = server;
-                socketFileKey = fileKey(path);
+                socketFileKey = SocketFiles.fileKey(path);
                 server = fresh;
                 closeQuietly(old);
                 lastRebindProblem = null;
@@ -375,8 +271,7 @@ public final class LocalSocketServer implements AutoCloseable {
     private static void refuse(SocketChannel ch) {
         try {
             FrameWriter w = new FrameWriter(ChannelStreams.output(ch), Frames.DEFAULT_MAX_FRAME);
-            w.write("{\"type\":\"error\",\"code\":\"not_allowed\",\"message\":\"the peer is another OS user\"}"
-                    .getBytes(StandardCharsets.UTF_8));
+            w.write(Envelopes.errorBytes(EnvelopeErrorCode.NOT_ALLOWED, "the peer is another OS user"));
         } catch (IOException ignored) {
             // The peer may already be gone; it is refused either way.
         }
@@ -389,10 +284,6 @@ public final class LocalSocketServer implements AutoCloseable {
         } catch (IOException ignored) {
             // Nothing more to do for a connection we are dropping.
         }
-    }
-
-    private static boolean isPosix() {
-        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
     /** Stops accepting and removes the socket file if it is still the one this server created. */
@@ -415,7 +306,7 @@ public final class LocalSocketServer implements AutoCloseable {
             }
             watchThread.interrupt();
             try {
-                if (Objects.equals(fileKey(path), socketFileKey)) {
+                if (Objects.equals(SocketFiles.fileKey(path), socketFileKey)) {
                     Files.deleteIfExists(path);
                 }
             } catch (IOException gone) {

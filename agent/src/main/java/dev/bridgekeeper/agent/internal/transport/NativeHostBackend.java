@@ -1,5 +1,6 @@
 package dev.bridgekeeper.agent.internal.transport;
 
+import dev.bridgekeeper.agent.internal.ipc.JsonLimits;
 import dev.bridgekeeper.protocol.local.ChannelStreams;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NativeHostBackend implements CommunicationBackend {
     private static final Logger log = LoggerFactory.getLogger(NativeHostBackend.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonLimits.mapper(Frames.DEFAULT_MAX_FRAME);
 
     private final Opener opener;
     private final AtomicLong ids = new AtomicLong();

@@ -2,7 +2,6 @@ package dev.bridgekeeper.biometrics.internal.macos;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
-import dev.bridgekeeper.biometrics.Authenticator;
 import dev.bridgekeeper.biometrics.Availability;
 import dev.bridgekeeper.biometrics.BiometricStatus;
 import dev.bridgekeeper.biometrics.internal.Cancellation;
@@ -10,6 +9,7 @@ import dev.bridgekeeper.biometrics.internal.NativeBinding;
 import dev.bridgekeeper.biometrics.Outcome;
 import dev.bridgekeeper.biometrics.Platform;
 import dev.bridgekeeper.biometrics.internal.PromptRunner;
+import dev.bridgekeeper.biometrics.internal.PromptingAuthenticator;
 import dev.bridgekeeper.biometrics.Verification;
 import dev.bridgekeeper.biometrics.VerificationRequest;
 import java.time.Duration;
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Unverified on hardware: written against the documented API; run
  * docs/biometrics-manual-test.md on a real macOS machine.
  */
-public final class TouchIdAuthenticator implements Authenticator {
+public final class TouchIdAuthenticator extends PromptingAuthenticator<LocalAuthPort> {
     private static final Logger LOG = LoggerFactory.getLogger(TouchIdAuthenticator.class);
 
     public static final String METHOD = "touch-id";
@@ -93,11 +93,8 @@ public final class TouchIdAuthenticator implements Authenticator {
     private static final Map<Long, LaError> BY_CODE =
             LA_ERRORS.stream().collect(Collectors.toUnmodifiableMap(LaError::code, Function.identity()));
 
-    private final NativeBinding<LocalAuthPort> binding;
-    private final PromptRunner runner = new PromptRunner(METHOD);
     private final long policy;
     private final Duration cancelGrace;
-    private final Duration statusTimeout;
 
     /** The real authenticator; loads libobjc and LocalAuthentication on first use, and only on macOS. */
     public static TouchIdAuthenticator create() {
@@ -114,41 +111,17 @@ public final class TouchIdAuthenticator implements Authenticator {
 
     TouchIdAuthenticator(Platform platform, NativeBinding.Loader<LocalAuthPort> loader, long policy,
             Duration cancelGrace, Duration statusTimeout) {
-        this.binding = new NativeBinding<>(METHOD, Platform.MACOS, platform, loader,
+        super(METHOD, "LocalAuthentication", "", new NativeBinding<>(METHOD, Platform.MACOS, platform, loader,
                 failure -> new BiometricStatus(Availability.PLATFORM_UNSUPPORTED, METHOD,
-                        "LocalAuthentication is not available (" + failure.getMessage() + ")"));
+                        "LocalAuthentication is not available (" + failure.getMessage() + ")")),
+                statusTimeout);
         this.policy = policy;
         this.cancelGrace = Objects.requireNonNull(cancelGrace, "cancelGrace");
-        this.statusTimeout = Objects.requireNonNull(statusTimeout, "statusTimeout");
     }
 
     @Override
-    public String method() {
-        return METHOD;
-    }
-
-    @Override
-    public BiometricStatus status() {
-        return binding.statusWith(port -> runner.submit(c -> queryStatus(port), statusTimeout,
-                    () -> status(Availability.HARDWARE_UNAVAILABLE,
-                            "LocalAuthentication did not answer within " + statusTimeout.toSeconds() + " s"),
-                    failure -> status(Availability.HARDWARE_UNAVAILABLE, "LocalAuthentication query failed: " + failure)).join());
-    }
-
-    @Override
-    public CompletableFuture<Verification> verify(VerificationRequest request) {
-        Objects.requireNonNull(request, "request");
-        return binding.verifyWith(port -> runner.verify(c -> evaluate(port, request, c), request.timeout()));
-    }
-
-    @Override
-    public void close() {
-        runner.cancelAll();
-        try {
-            runner.awaitIdle(cancelGrace.plusSeconds(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    protected Duration closeGrace() {
+        return cancelGrace.plusSeconds(1);
     }
 
     PromptRunner runner() {
@@ -157,7 +130,8 @@ public final class TouchIdAuthenticator implements Authenticator {
 
     // ---- status ----------------------------------------------------------------------------
 
-    private BiometricStatus queryStatus(LocalAuthPort port) {
+    @Override
+    protected BiometricStatus queryStatus(LocalAuthPort port, Cancellation cancellation) {
         Pointer pool = port.autoreleasePoolPush();
         try {
             Pointer context = port.newContext();
@@ -196,7 +170,8 @@ public final class TouchIdAuthenticator implements Authenticator {
 
     // ---- verification ----------------------------------------------------------------------
 
-    private Verification evaluate(LocalAuthPort port, VerificationRequest request, Cancellation cancellation)
+    @Override
+    protected Verification runVerification(LocalAuthPort port, VerificationRequest request, Cancellation cancellation)
             throws InterruptedException {
         if (cancellation.isCancelled()) {
             return Verification.of(Outcome.USER_CANCELLED, "cancelled before the Touch ID prompt was shown");

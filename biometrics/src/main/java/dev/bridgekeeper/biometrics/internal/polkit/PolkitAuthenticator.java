@@ -2,7 +2,6 @@ package dev.bridgekeeper.biometrics.internal.polkit;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
-import dev.bridgekeeper.biometrics.Authenticator;
 import dev.bridgekeeper.biometrics.Availability;
 import dev.bridgekeeper.biometrics.BiometricStatus;
 import dev.bridgekeeper.biometrics.internal.Cancellation;
@@ -10,6 +9,7 @@ import dev.bridgekeeper.biometrics.internal.NativeBinding;
 import dev.bridgekeeper.biometrics.Outcome;
 import dev.bridgekeeper.biometrics.Platform;
 import dev.bridgekeeper.biometrics.internal.PromptRunner;
+import dev.bridgekeeper.biometrics.internal.PromptingAuthenticator;
 import dev.bridgekeeper.biometrics.Verification;
 import dev.bridgekeeper.biometrics.VerificationRequest;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       authentication agent, as over SSH or in a container); otherwise DENIED.</li>
  * </ul>
  */
-public final class PolkitAuthenticator implements Authenticator {
+public final class PolkitAuthenticator extends PromptingAuthenticator<PolkitPort> {
     private static final Logger LOG = LoggerFactory.getLogger(PolkitAuthenticator.class);
 
     public static final String METHOD = "polkit";
@@ -56,11 +55,8 @@ public final class PolkitAuthenticator implements Authenticator {
     static final String NO_AGENT = "no polkit authentication agent is running in this session";
     static final Duration DEFAULT_STATUS_TIMEOUT = Duration.ofSeconds(10);
 
-    private final NativeBinding<PolkitPort> binding;
     private final String actionId;
     private final String setupHint;
-    private final Duration statusTimeout;
-    private final PromptRunner runner = new PromptRunner(METHOD);
 
     /** The real authenticator for this machine; loads libpolkit on first use, and only on Linux. */
     public static PolkitAuthenticator create() {
@@ -83,45 +79,18 @@ public final class PolkitAuthenticator implements Authenticator {
      */
     public PolkitAuthenticator(Platform platform, NativeBinding.Loader<PolkitPort> loader, String actionId,
             String setupHint, Duration statusTimeout) {
-        this.binding = new NativeBinding<>(METHOD, Platform.LINUX, platform, loader,
+        super(METHOD, "polkit", "; is polkitd stuck?", new NativeBinding<>(METHOD, Platform.LINUX, platform, loader,
                 failure -> new BiometricStatus(Availability.SETUP_NEEDED, METHOD,
                         "the polkit client library could not be loaded (" + failure.getMessage() + "); install it: "
-                                + "sudo apt install libpolkit-gobject-1-0 (Debian, Ubuntu) or sudo dnf install polkit-libs (Fedora)"));
+                                + "sudo apt install libpolkit-gobject-1-0 (Debian, Ubuntu) or sudo dnf install polkit-libs (Fedora)")),
+                statusTimeout);
         this.actionId = Objects.requireNonNull(actionId, "actionId");
         this.setupHint = Objects.requireNonNull(setupHint, "setupHint");
-        this.statusTimeout = Objects.requireNonNull(statusTimeout, "statusTimeout");
     }
 
     @Override
-    public String method() {
-        return METHOD;
-    }
-
-    @Override
-    public BiometricStatus status() {
-        return binding.statusWith(port -> runner.submit(c -> queryStatus(port, c), statusTimeout,
-                    () -> status(Availability.HARDWARE_UNAVAILABLE,
-                            "polkit did not answer within " + statusTimeout.toSeconds() + " s; is polkitd stuck?"),
-                    failure -> status(Availability.HARDWARE_UNAVAILABLE, "polkit query failed: " + failure)).join());
-    }
-
-    @Override
-    public CompletableFuture<Verification> verify(VerificationRequest request) {
-        Objects.requireNonNull(request, "request");
-        return binding.verifyWith(port -> runner.verify(c -> check(port, c), request.timeout()));
-    }
-
-    /** Cancels pending prompts and waits briefly for their native calls to return. */
-    @Override
-    public void close() {
-        runner.cancelAll();
-        try {
-            if (!runner.awaitIdle(Duration.ofSeconds(2))) {
-                LOG.warn("polkit calls still running after close");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    protected Duration closeGrace() {
+        return Duration.ofSeconds(2);
     }
 
     /** The worker threads, so tests can wait until every native call returned. */
@@ -131,7 +100,8 @@ public final class PolkitAuthenticator implements Authenticator {
 
     // ---- status ----------------------------------------------------------------------------
 
-    private BiometricStatus queryStatus(PolkitPort port, Cancellation cancellation) {
+    @Override
+    protected BiometricStatus queryStatus(PolkitPort port, Cancellation cancellation) {
         Pointer cancellable = port.cancellableNew();
         cancellation.onCancel(() -> port.cancellableCancel(cancellable));
         try {
@@ -204,7 +174,8 @@ public final class PolkitAuthenticator implements Authenticator {
 
     // ---- verification ----------------------------------------------------------------------
 
-    private Verification check(PolkitPort port, Cancellation cancellation) {
+    @Override
+    protected Verification runVerification(PolkitPort port, VerificationRequest request, Cancellation cancellation) {
         if (cancellation.isCancelled()) {
             return Verification.of(Outcome.USER_CANCELLED, "cancelled before the polkit check started");
         }

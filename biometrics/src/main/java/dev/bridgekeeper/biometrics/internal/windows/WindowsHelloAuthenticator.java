@@ -3,7 +3,6 @@ package dev.bridgekeeper.biometrics.internal.windows;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
-import dev.bridgekeeper.biometrics.Authenticator;
 import dev.bridgekeeper.biometrics.Availability;
 import dev.bridgekeeper.biometrics.BiometricStatus;
 import dev.bridgekeeper.biometrics.internal.Cancellation;
@@ -11,13 +10,13 @@ import dev.bridgekeeper.biometrics.internal.NativeBinding;
 import dev.bridgekeeper.biometrics.Outcome;
 import dev.bridgekeeper.biometrics.Platform;
 import dev.bridgekeeper.biometrics.internal.PromptRunner;
+import dev.bridgekeeper.biometrics.internal.PromptingAuthenticator;
 import dev.bridgekeeper.biometrics.Verification;
 import dev.bridgekeeper.biometrics.VerificationRequest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Unverified on hardware: written against the documented API; run
  * docs/biometrics-manual-test.md on a real Windows machine.
  */
-public final class WindowsHelloAuthenticator implements Authenticator {
+public final class WindowsHelloAuthenticator extends PromptingAuthenticator<WinRtPort> {
     private static final Logger LOG = LoggerFactory.getLogger(WindowsHelloAuthenticator.class);
 
     public static final String METHOD = "windows-hello";
@@ -80,12 +79,9 @@ public final class WindowsHelloAuthenticator implements Authenticator {
     static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(5);
     static final Duration DEFAULT_STATUS_TIMEOUT = Duration.ofSeconds(10);
 
-    private final NativeBinding<WinRtPort> binding;
-    private final PromptRunner runner = new PromptRunner(METHOD);
     private final Duration pollInterval;
     private final int focusEveryPolls;
     private final Duration cancelGrace;
-    private final Duration statusTimeout;
 
     /** The real authenticator; loads combase and user32 on first use, and only on Windows. */
     public static WindowsHelloAuthenticator create() {
@@ -103,45 +99,21 @@ public final class WindowsHelloAuthenticator implements Authenticator {
 
     WindowsHelloAuthenticator(Platform platform, NativeBinding.Loader<WinRtPort> loader, Duration pollInterval,
             int focusEveryPolls, Duration cancelGrace, Duration statusTimeout) {
-        this.binding = new NativeBinding<>(METHOD, Platform.WINDOWS, platform, loader,
+        super(METHOD, "Windows Hello", "", new NativeBinding<>(METHOD, Platform.WINDOWS, platform, loader,
                 failure -> new BiometricStatus(Availability.PLATFORM_UNSUPPORTED, METHOD,
-                        "WinRT is not available (" + failure.getMessage() + "); Windows Hello needs Windows 10 or later"));
+                        "WinRT is not available (" + failure.getMessage() + "); Windows Hello needs Windows 10 or later")),
+                statusTimeout);
         this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
         if (focusEveryPolls < 1) {
             throw new IllegalArgumentException("focusEveryPolls must be at least 1");
         }
         this.focusEveryPolls = focusEveryPolls;
         this.cancelGrace = Objects.requireNonNull(cancelGrace, "cancelGrace");
-        this.statusTimeout = Objects.requireNonNull(statusTimeout, "statusTimeout");
     }
 
     @Override
-    public String method() {
-        return METHOD;
-    }
-
-    @Override
-    public BiometricStatus status() {
-        return binding.statusWith(port -> runner.submit(c -> queryAvailability(port, c), statusTimeout,
-                    () -> status(Availability.HARDWARE_UNAVAILABLE,
-                            "Windows Hello did not answer within " + statusTimeout.toSeconds() + " s"),
-                    failure -> status(Availability.HARDWARE_UNAVAILABLE, "Windows Hello query failed: " + failure)).join());
-    }
-
-    @Override
-    public CompletableFuture<Verification> verify(VerificationRequest request) {
-        Objects.requireNonNull(request, "request");
-        return binding.verifyWith(port -> runner.verify(c -> requestVerification(port, request, c), request.timeout()));
-    }
-
-    @Override
-    public void close() {
-        runner.cancelAll();
-        try {
-            runner.awaitIdle(cancelGrace.plus(pollInterval.multipliedBy(2)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    protected Duration closeGrace() {
+        return cancelGrace.plus(pollInterval.multipliedBy(2));
     }
 
     PromptRunner runner() {
@@ -150,7 +122,8 @@ public final class WindowsHelloAuthenticator implements Authenticator {
 
     // ---- status ----------------------------------------------------------------------------
 
-    private BiometricStatus queryAvailability(WinRtPort port, Cancellation cancellation) throws InterruptedException {
+    @Override
+    protected BiometricStatus queryStatus(WinRtPort port, Cancellation cancellation) throws InterruptedException {
         try (Scope scope = new Scope(port)) {
             scope.enterApartment();
             Pointer statics = scope.activationFactory(CLASS_ID, IID_USER_CONSENT_VERIFIER_STATICS);
@@ -201,7 +174,8 @@ public final class WindowsHelloAuthenticator implements Authenticator {
 
     // ---- verification ----------------------------------------------------------------------
 
-    private Verification requestVerification(WinRtPort port, VerificationRequest request, Cancellation cancellation)
+    @Override
+    protected Verification runVerification(WinRtPort port, VerificationRequest request, Cancellation cancellation)
             throws InterruptedException {
         if (cancellation.isCancelled()) {
             return Verification.of(Outcome.USER_CANCELLED, "cancelled before the Windows Hello prompt was shown");
