@@ -124,6 +124,32 @@ final class AgentProcess implements AutoCloseable {
     /** SIGSTOP: the process is frozen (its sockets stay open, nothing is served). */
     void suspend() throws Exception {
         signal("STOP");
+        // kill returns once the signal is queued; every thread of the JVM stops a moment later.
+        // A loaded machine makes that moment long enough for the agent to act on what the test
+        // does next, so wait until each thread is seen stopped.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!allThreadsStopped()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("agent " + process.pid() + " did not stop within 30 s of SIGSTOP");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private boolean allThreadsStopped() {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(process.pid()), "task");
+        try (var threads = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path t : threads.toList()) {
+                String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                if (state != 'T' && state != 't') {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.io.IOException e) {
+            return false; // a thread ended while we looked: look again
+        }
     }
 
     /** SIGCONT after {@link #suspend()}. */
