@@ -560,7 +560,11 @@ if [ "$CAN_JLINK" = 1 ]; then
   H=$(new_home flatpak)
   mkdir -p "$H/.var/app/org.chromium.Chromium/config/chromium" "$H/.var/app/org.mozilla.firefox/.mozilla"
   BEFORE=$(snapshot "$H")
-  out=$(run_install "$H" --no-cds 2>&1) || fail "install failed: $out"
+  # An empty system root: browsers installed on this machine (Chromium, Firefox ESR for the
+  # browser tests) would rightly get user manifests too; this test is about the sandboxes only.
+  empty_root="$TMP_ROOT/empty-root"
+  mkdir -p "$empty_root"
+  out=$(BRIDGEKEEPER_TEST_ROOT=$empty_root run_install "$H" --no-cds 2>&1) || fail "install failed: $out"
   for app in org.chromium.Chromium org.mozilla.firefox; do
     S="$H/.var/app/$app/data/bridgekeeper"
     expect_mode "$S/bin/bridgekeeper-host" 755
@@ -569,7 +573,7 @@ if [ "$CAN_JLINK" = 1 ]; then
       cmp -s "$HOST_JAR" "$S/bridgekeeper-host.jar" || fail "$app: host-only jar copy"
       grep -qF -- "-jar '$S/bridgekeeper-host.jar' host" "$S/bin/bridgekeeper-host" || fail "$app: launcher does not run the host-only jar"
     fi
-    grep -qF "exec '$S/runtime/bin/java'" "$S/bin/bridgekeeper-host" || fail "$app: launcher does not use the sandbox runtime"
+    grep -qF "JAVA='$S/runtime/bin/java'" "$S/bin/bridgekeeper-host" || fail "$app: launcher does not use the sandbox runtime"
     grep -qF "BRIDGEKEEPER_SOCKET:-'$S/agent.sock'" "$S/bin/bridgekeeper-host" || fail "$app: launcher socket"
     "$S/runtime/bin/java" -jar "$S/bridgekeeper.jar" version >/dev/null 2>&1 || fail "$app: the sandbox runtime cannot run the jar"
   done
@@ -579,9 +583,9 @@ if [ "$CAN_JLINK" = 1 ]; then
     "$H/.var/app/org.mozilla.firefox/data/bridgekeeper/bin/bridgekeeper-host"
   [ "$(all_manifests_under "$H" | wc -l)" = 2 ] || fail "expected 2 manifests: $(all_manifests_under "$H")"
   INSTALLED=$(snapshot "$H")
-  out=$(run_install "$H" --no-cds 2>&1) || fail "re-install failed: $out"
+  out=$(BRIDGEKEEPER_TEST_ROOT=$empty_root run_install "$H" --no-cds 2>&1) || fail "re-install failed: $out"
   [ "$(snapshot "$H")" = "$INSTALLED" ] || fail "re-install changed the sandbox copies"
-  run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
+  BRIDGEKEEPER_TEST_ROOT=$empty_root run_uninstall "$H" >/dev/null 2>&1 || fail "uninstall failed"
   [ "$(snapshot "$H")" = "$BEFORE" ] || fail "uninstall left changes: $(diff <(printf '%s\n' "$BEFORE") <(snapshot "$H") | head)"
   finish
 
@@ -590,7 +594,7 @@ if [ "$CAN_JLINK" = 1 ]; then
   mkdir -p "$H/.config/chromium"
   out=$(run_install "$H" --runtime bundle --no-cds 2>&1) || fail "install failed: $out"
   P="$H/.local/share/bridgekeeper"
-  grep -qF "exec '$P/runtime/bin/java'" "$P/bin/bridgekeeper-host" || fail "launcher does not use the bundled runtime"
+  grep -qF "JAVA='$P/runtime/bin/java'" "$P/bin/bridgekeeper-host" || fail "launcher does not use the bundled runtime"
   "$P/runtime/bin/java" -jar "$P/bridgekeeper.jar" version >/dev/null 2>&1 || fail "bundled runtime cannot run the jar"
   "$P/bin/bridgekeeper" version >/dev/null 2>&1 || fail "CLI launcher"
   grep -qx "tree $P/runtime" "$P/installed-files.txt" || fail "runtime not in the install log"
@@ -685,7 +689,7 @@ if [ "$HAS_DOCTOR" = 1 ]; then
   UNIT_PID=$!
   n=0
   while [ ! -S "$H/.run/bridgekeeper/agent.sock" ] && [ "$n" -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
-  st=$(HOME=$H XDG_RUNTIME_DIR="$H/.run" java -jar "$JAR" status 2>&1) || fail "status failed: $st $(tail -n 5 "$TMP_ROOT/unit-agent.log")"
+  st=$(HOME=$H XDG_RUNTIME_DIR="$H/.run" java -jar "$JAR" status --json 2>&1) || fail "status failed: $st $(tail -n 5 "$TMP_ROOT/unit-agent.log")"
   printf '%s' "$st" | grep -qF "\"chrome-extension://$B_CHROME_ID/\"" || fail "the unit's agent does not allow $B_CHROME_ID: $st"
   printf '%s' "$st" | grep -qF "\"chrome-extension://$CHROME_ID/\"" && fail "the unit's agent still allows the sample id: $st"
   dout=$(HOME=$H XDG_RUNTIME_DIR="$H/.run" java -jar "$JAR" doctor --home "$H" --root "$TMP_ROOT/empty-root" --os linux \
