@@ -82,7 +82,7 @@ class SecretServiceIT {
         List<String> status = new ArrayList<>();
         for (String line : out.split("\n")) {
             if (line.startsWith("status: ")) {
-                status.add(line.substring(8));
+                status.add(line.substring(8).trim()); // the CLI indents the detail lines
             } else if (line.contains("=")) {
                 values.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
             }
@@ -153,7 +153,7 @@ class SecretServiceIT {
         Run edited = probe(true, "bridge", dir);
         assertEquals("0", edited.values().get("pairings"), "nothing of an edited store is trusted");
         assertTrue(edited.log().contains("was changed outside the agent"), edited.log());
-        assertTrue(edited.status().stream().anyMatch(l -> l.contains("pairingStoreRejected")), edited.status().toString());
+        assertTrue(edited.status().stream().anyMatch(l -> l.startsWith("pairing store rejected:")), edited.status().toString());
         assertTrue(Files.exists(dir.resolve(PairingStore.FILE_NAME + PairingStore.REJECTED_SUFFIX)));
     }
 
