@@ -80,9 +80,25 @@ for _ in $(seq 100); do [ -S "$WORK/bus/session" ] && break; sleep 0.1; done
 printf 'bridgekeeper-keyring-it' >"$WORK/password"
 as_user gnome-keyring-daemon --foreground --unlock --components=secrets <"$WORK/password" >"$WORK/keyring.log" 2>&1 &
 KEYRING_PID=$!
+# Ready means a secret can be stored in the default collection and read back: the daemon answers
+# on the bus a moment before it has created and unlocked the login collection, and a store in
+# that moment fails (the agent would then rightly fall back to files).
+# First wait until our daemon owns the Secret Service name (asking without activating anything:
+# a client call too early would have the bus start a second daemon, which then wins the name).
+for _ in $(seq 300); do
+    as_user dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break
+    kill -0 "$KEYRING_PID" 2>/dev/null || break
+    sleep 0.1
+done
 ready=
-for _ in $(seq 100); do
-    if as_user secret-tool search --all application dev.bridgekeeper.probe >/dev/null 2>&1; then ready=1; break; fi
+for _ in $(seq 300); do
+    if printf probe | as_user secret-tool store --label=probe application dev.bridgekeeper.probe >/dev/null 2>&1 \
+        && [ "$(as_user secret-tool lookup application dev.bridgekeeper.probe 2>/dev/null)" = probe ]; then
+        as_user secret-tool clear application dev.bridgekeeper.probe >/dev/null 2>&1 || true
+        ready=1
+        break
+    fi
     kill -0 "$KEYRING_PID" 2>/dev/null || break
     sleep 0.1
 done
