@@ -141,13 +141,20 @@ new_home() { # NAME -> prints the HOME path
   printf '%s' "$h"
 }
 
+# User-scope detection also looks at system install folders (/opt/google/..., /etc/opt/...), so
+# every run gets an empty system root unless the test names one: what this machine has installed
+# must not change what a test expects.
+NO_SYSTEM_ROOT="$TMP_ROOT/no-system-root"
+mkdir -p "$NO_SYSTEM_ROOT"
 run_install() { # HOME ARGS... (extra env through the caller's env)
   local h=$1; shift
-  HOME=$h XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$h/.run" bash "$INSTALL" --jar "$JAR" "$@"
+  HOME=$h XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$h/.run" \
+    BRIDGEKEEPER_TEST_ROOT=${BRIDGEKEEPER_TEST_ROOT:-$NO_SYSTEM_ROOT} bash "$INSTALL" --jar "$JAR" "$@"
 }
 run_uninstall() {
   local h=$1; shift
-  HOME=$h XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$h/.run" bash "$UNINSTALL" "$@"
+  HOME=$h XDG_CONFIG_HOME='' XDG_DATA_HOME='' XDG_RUNTIME_DIR="$h/.run" \
+    BRIDGEKEEPER_TEST_ROOT=${BRIDGEKEEPER_TEST_ROOT:-$NO_SYSTEM_ROOT} bash "$UNINSTALL" "$@"
 }
 
 # Reads frames from a launcher's stdout (with stdin at EOF) and checks the first is a JSON object
