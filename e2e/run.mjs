@@ -128,6 +128,7 @@ function systemHostScenarios() {
       for (const [browser, file] of Object.entries(manifests)) {
         check(existsSync(file), `${browser}: ${file} is missing (is the bridgekeeper package installed?)`);
         const manifest = JSON.parse(readFileSync(file, 'utf8'));
+        check(manifest.name === path.basename(file, '.json'), `${browser}: ${file} has the name ${manifest.name}`);
         check(manifest.path === `${PACKAGE_DIR}/bin/bridgekeeper-host`, `${browser}: ${file} names ${manifest.path}`);
       }
       for (const file of ['.config/chromium/NativeMessagingHosts', '.mozilla/native-messaging-hosts']) {

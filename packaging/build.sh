@@ -267,8 +267,16 @@ manifest_json() { # FAMILY
     else
         for id in "${FIREFOX_IDS[@]}"; do item="\"$id\""; allowed=${allowed:+$allowed, }$item; done
     fi
-    sed -e "s|@PATH@|$APP_DIR/bin/bridgekeeper-host|" -e "s|@DESCRIPTION@|Bridgekeeper native messaging host|" \
-        -e "s|@ALLOWED@|[$allowed]|" "$REPO/manifests/$1.json.in"
+    sed -e "s|@NAME@|$HOST_ID|" -e "s|@PATH@|$APP_DIR/bin/bridgekeeper-host|" \
+        -e "s|@DESCRIPTION@|Bridgekeeper native messaging host|" -e "s|@ALLOWED@|[$allowed]|" "$REPO/manifests/$1.json.in"
+}
+
+# The reference agent's allow-list: the extensions the manifests admit, no more and no less.
+agent_allow_args() {
+    local id args=""
+    for id in "${CHROME_IDS[@]}"; do args="$args --allow chrome-extension://$id/"; done
+    for id in "${FIREFOX_IDS[@]}"; do args="$args --allow moz-extension:$id"; done
+    printf '%s' "$args"
 }
 
 stage_system_files() { # ROOT
@@ -277,6 +285,8 @@ stage_system_files() { # ROOT
         mkdir -p "$root$dir"
         manifest_json "$family" >"$root$dir/$HOST_ID.json"
     done < <(system_manifest_dirs)
+    # A placeholder left in a manifest makes the browser ignore it without a word.
+    ! grep -rl '@[A-Z_]*@' "$root" --include="$HOST_ID.json" | grep -q . || die "a manifest template placeholder was not filled"
     install -D -m 0644 "$REPO/polkit/dev.bridgekeeper.unlock.policy" "$root/usr/share/polkit-1/actions/dev.bridgekeeper.unlock.policy"
     mkdir -p "$root/usr/lib/systemd/user" "$root/usr/bin"
     cat >"$root/usr/lib/systemd/user/bridgekeeper-agent.service" <<EOF
@@ -284,7 +294,7 @@ stage_system_files() { # ROOT
 Description=Bridgekeeper reference desktop agent
 
 [Service]
-ExecStart=/usr/bin/bridgekeeper agent
+ExecStart=/usr/bin/bridgekeeper agent$(agent_allow_args)
 Restart=on-failure
 
 [Install]

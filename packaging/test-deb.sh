@@ -20,8 +20,14 @@ fi
 
 WORK=$(mktemp -d -p /var/tmp bridgekeeper-deb.XXXXXX)
 AGENT_PID=
+INSTALLED=0
 cleanup() {
     [ -n "$AGENT_PID" ] && { kill "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null || true; }
+    # A failed run must not leave the package behind: its system manifests would change what
+    # later tests on this machine find.
+    if [ "$INSTALLED" = 1 ] && dpkg -s bridgekeeper >/dev/null 2>&1; then
+        apt-get purge -y -qq bridgekeeper >/dev/null 2>&1 || true
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -47,6 +53,7 @@ if dpkg -s bridgekeeper >/dev/null 2>&1; then
     apt-get purge -y -qq bridgekeeper >/dev/null
 fi
 log "apt-get install $deb"
+INSTALLED=1
 apt-get install -y -qq "./$deb" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log" >&2; fail "apt-get install"; }
 dpkg -L bridgekeeper | sort >"$WORK/files"
 for f in /usr/bin/bridgekeeper /opt/bridgekeeper/bin/bridgekeeper-host /opt/bridgekeeper/lib/runtime/bin/java \
@@ -74,8 +81,12 @@ apt-get install -y -qq "$next_deb" >"$WORK/upgrade.log" 2>&1 || { cat "$WORK/upg
 [ "$(dpkg-query -W -f '${Version}' bridgekeeper)" = "$next" ] || fail "the upgrade did not install $next"
 chown -R root:root "$WORK/agent-data"
 mkdir -m 0700 "$WORK/sock"
-/usr/bin/bridgekeeper agent --socket "$WORK/sock/agent.sock" --data-dir "$WORK/agent-data" --authenticator none \
-    --allow chrome-extension://ehcmijlhbioomifbjmghlpklegfgldmf/ --allow moz-extension:bridgekeeper-sample@bridgekeeper.dev \
+# The agent runs with the systemd unit's own command line (its allow-list included), pointed at
+# the data the browsers paired with.
+read -r -a unit_cmd < <(sed -n 's/^ExecStart=//p' /usr/lib/systemd/user/bridgekeeper-agent.service)
+[[ " ${unit_cmd[*]} " == *" --allow chrome-extension://ehcmijlhbioomifbjmghlpklegfgldmf/ "* ]] \
+    || fail "the systemd unit does not allow the sample extension: ${unit_cmd[*]}"
+"${unit_cmd[@]}" --socket "$WORK/sock/agent.sock" --data-dir "$WORK/agent-data" --authenticator none \
     </dev/null >"$WORK/agent.out" 2>"$WORK/agent.log" &
 AGENT_PID=$!
 for _ in $(seq 1 300); do [ -S "$WORK/sock/agent.sock" ] && break; sleep 0.1; done
