@@ -74,7 +74,10 @@ options:
 The 'bridgekeeper' command is linked into ~/.local/bin (user scope) or /usr/local/bin (system
 scope) for the default product; with --host-name, run <prefix>/bin/bridgekeeper with
 --host-name NAME. A library embedding Bridgekeeper uses DesktopBridge.builder().product(...) with
-the same host name.
+the same host name, and can register itself from Java instead of running this script:
+NativeHostRegistration.forUser(product).install(launcher, extensionIds), then verify(...) and
+remove() (README, "Register from your app"). This script and that API read the same browser
+list, installer/browsers.catalog (--list-browsers prints it for this OS).
 
 Paths with non-ASCII characters in the install folder are refused (look-alike letters such as a
 Cyrillic 'а' make paths that look right and are not; Windows launchers also mangle them).

@@ -1,13 +1,12 @@
 package dev.bridgekeeper.cli.doctor;
 
-import dev.bridgekeeper.agent.internal.registration.CatalogBrowser;
+import dev.bridgekeeper.agent.internal.registration.BrowserSpec;
+import dev.bridgekeeper.agent.internal.registration.HostOs;
 import dev.bridgekeeper.agent.internal.registration.CatalogPlaces;
 import dev.bridgekeeper.agent.internal.registration.LocatedBrowser;
 import dev.bridgekeeper.protocol.local.SocketPaths;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Where each browser looks for native messaging manifests, per OS, in its read order: the
@@ -32,7 +31,7 @@ public final class BrowserCatalog {
     public static List<BrowserSpec> forEnvironment(DoctorEnvironment env, String hostName) {
         List<BrowserSpec> all = new ArrayList<>();
         for (LocatedBrowser b : locate(env, hostName)) {
-            all.add(spec(b));
+            all.add(BrowserSpec.of(b));
         }
         return all;
     }
@@ -52,24 +51,6 @@ public final class BrowserCatalog {
         String root = env.root().getParent() == null ? "" : env.root().toString();
         return new CatalogPlaces(env.home(), env.configHome(), env.dataHome(), root,
                 SocketPaths.productFolder(hostName), hostName, env.env());
-    }
-
-    private static BrowserSpec spec(LocatedBrowser b) {
-        CatalogBrowser e = b.entry();
-        List<ManifestLocation> lookup = new ArrayList<>();
-        b.userDirs().forEach(d -> lookup.add(new ManifestLocation.Folder(d, true)));
-        b.userReads().forEach(d -> lookup.add(new ManifestLocation.Folder(d, true)));
-        b.systemDirs().forEach(d -> lookup.add(new ManifestLocation.Folder(d.dir(), false)));
-        b.systemReads().forEach(d -> lookup.add(new ManifestLocation.Folder(d, false)));
-        for (CatalogBrowser.RegistryEntry r : b.readsKeys()) {
-            lookup.add(new ManifestLocation.Registry(new RegistryKey(RegistryReader.Hive.valueOf(r.hive()),
-                    r.bits() == 32 ? RegistryReader.View.BITS_32 : RegistryReader.View.BITS_64, r.path())));
-        }
-        Family family = e.family().equals("firefox") ? Family.FIREFOX : Family.CHROMIUM;
-        BrowserSpec.PolicyVendor policy = e.policy() == null ? null
-                : BrowserSpec.PolicyVendor.valueOf(e.policy().toUpperCase(Locale.ROOT));
-        List<Path> markers = b.userMarkers();
-        return new BrowserSpec(e.id(), e.name(), family, markers, lookup, policy);
     }
 
     /** The host's key below a vendor, e.g. {@code SOFTWARE\Google\Chrome\NativeMessagingHosts\dev.bridgekeeper.host}. */

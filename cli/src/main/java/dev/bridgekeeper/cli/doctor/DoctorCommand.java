@@ -1,5 +1,8 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.ExtensionIds;
+import dev.bridgekeeper.agent.internal.registration.HostOs;
+import dev.bridgekeeper.agent.internal.registration.Text;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
