@@ -20,7 +20,11 @@
     lowercase letters, digits and underscores, e.g. com.example.vault, at most 40 characters.
     Each product gets its own manifests, registry keys, install folder, agent socket and data
     folder, so products embedding Bridgekeeper install side by side. A desktop app embedding the
-    agent library uses DesktopBridge.builder().product(new ProductIdentity(name, displayName)).
+    agent library uses DesktopBridge.builder().product(new ProductIdentity(name, displayName)),
+    and can register itself with the browsers from Java instead of this script:
+    new NativeHostRegistration(product).install(launcher, chromeIds, firefoxIds), verify() and
+    remove() (README, "Register from your app"). Both read the same browser catalog,
+    installer\browsers.catalog.
 .PARAMETER DisplayName
     The product's name in manifests (default Bridgekeeper).
 .PARAMETER Scope
@@ -91,22 +95,28 @@ $LogHeader = '# bridgekeeper install log v1: what install.ps1 created; uninstall
 $Utf8NoBom = New-Object System.Text.UTF8Encoding($false)
 $CdsTimeoutMs = 60000
 
-# Browser -> registry vendor keys below SOFTWARE\ (NATIVE-MESSAGING.md section 2). Where sources
-# disagree (Brave, Vivaldi, LibreWolf) both keys are written; the Chrome key is also the fallback
-# that Chromium and Edge read.
-$Catalog = @(
-    @{ Name = 'chrome';             Family = 'chromium'; Vendors = @('Google\Chrome') },
-    @{ Name = 'chrome-for-testing'; Family = 'chromium'; Vendors = @('Google\Chrome for Testing') },
-    @{ Name = 'chromium';           Family = 'chromium'; Vendors = @('Chromium', 'Google\Chrome') },
-    @{ Name = 'edge';               Family = 'chromium'; Vendors = @('Microsoft\Edge') },
-    @{ Name = 'brave';              Family = 'chromium'; Vendors = @('BraveSoftware\Brave-Browser', 'Google\Chrome') },
-    @{ Name = 'vivaldi';            Family = 'chromium'; Vendors = @('Vivaldi', 'Google\Chrome') },
-    @{ Name = 'opera';              Family = 'chromium'; Vendors = @('Google\Chrome') },
-    @{ Name = 'firefox';            Family = 'firefox';  Vendors = @('Mozilla') },
-    @{ Name = 'librewolf';          Family = 'firefox';  Vendors = @('LibreWolf', 'Mozilla') },
-    @{ Name = 'waterfox';           Family = 'firefox';  Vendors = @('Mozilla') },
-    @{ Name = 'tor-browser';        Family = 'firefox';  Vendors = @('Mozilla') }
-)
+# The browser list: browsers.catalog beside this script, the one list install.sh and the Java
+# library (NativeHostRegistration, bridgekeeper doctor) read too. Its 'windows' lines give each
+# browser's family and the keys written below HKCU or HKLM (writes-key, with ${HOST}); where
+# sources disagree (Brave, Vivaldi, LibreWolf) the catalog lists both keys.
+$CatalogFile = Join-Path $PSScriptRoot 'browsers.catalog'
+if (-not (Test-Path -LiteralPath $CatalogFile)) {
+    Write-Host "install.ps1: error: the browser catalog $CatalogFile is missing (it ships beside install.ps1)" -ForegroundColor Red
+    exit 1
+}
+$catalogEntries = [ordered]@{}
+foreach ($line in [System.IO.File]::ReadAllLines($CatalogFile)) {
+    if ($line -match '^\s*(#|$)') { continue }
+    $f = $line.Split('|')
+    if ($f.Count -lt 4 -or $f[0] -ne 'windows') { continue }
+    if (-not $catalogEntries.Contains($f[1])) { $catalogEntries[$f[1]] = @{ Name = $f[1]; Family = ''; Vendors = @() } }
+    $entry = $catalogEntries[$f[1]]
+    switch ($f[2]) {
+        'family' { $entry.Family = $f[3] }
+        'writes-key' { $entry.Vendors += (($f[3] -replace '^SOFTWARE\\', '') -replace '\\NativeMessagingHosts\\\$\{HOST\}$', '') }
+    }
+}
+$Catalog = @($catalogEntries.Values)
 
 function Stop-Install([string] $Message) {
     Write-Host "install.ps1: error: $Message" -ForegroundColor Red

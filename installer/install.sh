@@ -74,7 +74,10 @@ options:
 The 'bridgekeeper' command is linked into ~/.local/bin (user scope) or /usr/local/bin (system
 scope) for the default product; with --host-name, run <prefix>/bin/bridgekeeper with
 --host-name NAME. A library embedding Bridgekeeper uses DesktopBridge.builder().product(...) with
-the same host name.
+the same host name, and can register itself from Java instead of running this script:
+NativeHostRegistration.forUser(product).install(launcher, extensionIds), then verify(...) and
+remove() (README, "Register from your app"). This script and that API read the same browser
+list, installer/browsers.catalog (--list-browsers prints it for this OS).
 
 Paths with non-ASCII characters in the install folder are refused (look-alike letters such as a
 Cyrillic 'а' make paths that look right and are not; Windows launchers also mangle them).
@@ -233,141 +236,93 @@ require_ascii_path() { # WHAT PATH
 require_ascii_path "install folder" "$PREFIX"
 
 # ---------------------------------------------------------------------------------------------
-# Browser catalog: one row per manifest folder, NAME|FAMILY|MARKERS|MANIFEST_DIR|SANDBOX_DIR
+# Browser catalog: installer/browsers.catalog (the one list, also read by install.ps1 and the Java
+# library), turned into one row per manifest folder of this OS and scope:
+# NAME|FAMILY|MARKERS|MANIFEST_DIR|SANDBOX_DIR
 # MARKERS: ';'-separated folders; the row counts as present when one of them exists.
 # SANDBOX_DIR: for Flatpak browsers, a folder inside the sandbox that gets its own copy of the
 # launcher, jar and runtime, because a sandboxed browser cannot see ~/.local or /usr/lib/jvm.
+# User scope: a browser installed system-wide but never started has no profile folder yet, and it
+# still reads the user folder, so its system markers count as signs of it too; the Java library
+# (bridgekeeper doctor) applies the same rule, so the two agree on what is installed.
+
+CATALOG_FILE="$SCRIPT_DIR/browsers.catalog"
+[ -f "$CATALOG_FILE" ] || die "the browser catalog $CATALOG_FILE is missing (it ships beside install.sh)"
 
 row() { printf '%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "${5:-}"; }
 
-flatpak_row() { # NAME FAMILY APP_ID RELATIVE_MANIFEST_DIR
-  app="$HOME/.var/app/$3"
-  row "$1" "$2" "$app" "$app/$4" "$app/data/$PRODUCT_FOLDER"
+# Reads the catalog for $OS. MODE each: prints NAME|GLOB|DEFAULT of 'each' lines; MODE rows: the
+# rows of $SCOPE, with ${EACH} taken from CAT_EACH (NAME|FOLDER lines). Values come through the
+# environment, not -v, so backslashes in paths stay as they are.
+catalog_awk() { # MODE
+  CAT_OS=$OS CAT_SCOPE=$SCOPE CAT_HOME=$HOME CAT_CONFIG_HOME=$CONFIG_HOME CAT_DATA_HOME=$DATA_HOME \
+  CAT_ROOT=$ROOT CAT_PRODUCT=$PRODUCT_FOLDER CAT_HOST=$HOST_NAME CAT_EACH=${CAT_EACH:-} \
+  awk -F'|' -v mode="$1" '
+    function repl(s, from, to,   i, out) {
+      out = ""
+      while ((i = index(s, from)) > 0) { out = out substr(s, 1, i - 1) to; s = substr(s, i + length(from)) }
+      return out s
+    }
+    function expand(s) {
+      s = repl(s, "${HOME}", ENVIRON["CAT_HOME"]); s = repl(s, "${CONFIG_HOME}", ENVIRON["CAT_CONFIG_HOME"])
+      s = repl(s, "${DATA_HOME}", ENVIRON["CAT_DATA_HOME"]); s = repl(s, "${ROOT}", ENVIRON["CAT_ROOT"])
+      s = repl(s, "${PRODUCT}", ENVIRON["CAT_PRODUCT"]); return repl(s, "${HOST}", ENVIRON["CAT_HOST"])
+    }
+    function add(k, v) { if (k in val) val[k] = val[k] ";" v; else val[k] = v }
+    /^#/ || NF < 4 || $1 != ENVIRON["CAT_OS"] { next }
+    {
+      b = $2
+      if (!(b in seen)) { seen[b] = 1; order[++n] = b }
+      v = expand($4)
+      if ($3 == "each") { each[b] = v "|" expand($5); next }
+      if ($3 == "system-dir") { sys[b, ++ns[b]] = v; cond[b, ns[b]] = expand($5); next }
+      if ($3 == "user-dir") { usr[b, ++nu[b]] = v; next }
+      add(b SUBSEP $3, v)
+    }
+    function emit(b, markers, dir) {
+      printf "%s|%s|%s|%s|%s\n", b, val[b, "family"], markers, dir, val[b, "sandbox"]
+    }
+    END {
+      if (mode == "each") { for (i = 1; i <= n; i++) if (order[i] in each) print order[i] "|" each[order[i]]; exit }
+      m = split(ENVIRON["CAT_EACH"], lines, "\n")
+      for (i = 1; i <= n; i++) {
+        b = order[i]
+        if (ENVIRON["CAT_SCOPE"] == "system") {
+          for (j = 1; j <= ns[b]; j++) emit(b, cond[b, j] != "" ? cond[b, j] : val[b, "system-marker"], sys[b, j])
+          continue
+        }
+        markers = val[b, "user-marker"]
+        if (val[b, "sandbox"] == "" && val[b, "system-marker"] != "") markers = markers ";" val[b, "system-marker"]
+        for (j = 1; j <= nu[b]; j++) {
+          if (!(b in each)) { emit(b, markers, usr[b, j]); continue }
+          for (k = 1; k <= m; k++) {
+            split(lines[k], f, "|")
+            if (f[1] == b) emit(b, repl(markers, "${EACH}", f[2]), repl(usr[b, j], "${EACH}", f[2]))
+          }
+        }
+      }
+    }' "$CATALOG_FILE"
 }
 
-catalog_linux_user() {
-  c=$CONFIG_HOME
-  row chrome chromium "$c/google-chrome" "$c/google-chrome/NativeMessagingHosts"
-  row chrome-beta chromium "$c/google-chrome-beta" "$c/google-chrome-beta/NativeMessagingHosts"
-  row chrome-dev chromium "$c/google-chrome-unstable" "$c/google-chrome-unstable/NativeMessagingHosts"
-  row chrome-for-testing chromium "$c/google-chrome-for-testing" "$c/google-chrome-for-testing/NativeMessagingHosts"
-  row chromium chromium "$c/chromium" "$c/chromium/NativeMessagingHosts"
-  row chromium-snap chromium "$HOME/snap/chromium/common/chromium" "$HOME/snap/chromium/common/chromium/NativeMessagingHosts"
-  row edge chromium "$c/microsoft-edge" "$c/microsoft-edge/NativeMessagingHosts"
-  row edge-beta chromium "$c/microsoft-edge-beta" "$c/microsoft-edge-beta/NativeMessagingHosts"
-  row edge-dev chromium "$c/microsoft-edge-dev" "$c/microsoft-edge-dev/NativeMessagingHosts"
-  row brave chromium "$c/BraveSoftware/Brave-Browser" "$c/BraveSoftware/Brave-Browser/NativeMessagingHosts"
-  row vivaldi chromium "$c/vivaldi" "$c/vivaldi/NativeMessagingHosts"
-  row vivaldi-snapshot chromium "$c/vivaldi-snapshot" "$c/vivaldi-snapshot/NativeMessagingHosts"
-  # Opera reads Chrome's folder.
-  row opera chromium "$c/opera" "$c/google-chrome/NativeMessagingHosts"
-  row firefox firefox "$HOME/.mozilla" "$HOME/.mozilla/native-messaging-hosts"
-  row librewolf firefox "$HOME/.librewolf" "$HOME/.librewolf/native-messaging-hosts"
-  row waterfox firefox "$HOME/.waterfox" "$HOME/.waterfox/native-messaging-hosts"
-  # Tor Browser (torbrowser-launcher) keeps one profile per architecture and locale.
-  found_tor=0
-  for data in "$DATA_HOME"/torbrowser/tbb/*/tor-browser*/Browser/TorBrowser/Data/Browser; do
-    [ -d "$data" ] || continue
-    found_tor=1
-    row tor-browser firefox "$data" "$data/.mozilla/native-messaging-hosts"
-  done
-  if [ "$found_tor" = 0 ]; then
-    data="$DATA_HOME/torbrowser/tbb/x86_64/tor-browser_en-US/Browser/TorBrowser/Data/Browser"
-    row tor-browser firefox "$data" "$data/.mozilla/native-messaging-hosts"
-  fi
-  flatpak_row chrome-flatpak chromium com.google.Chrome config/google-chrome/NativeMessagingHosts
-  flatpak_row chromium-flatpak chromium org.chromium.Chromium config/chromium/NativeMessagingHosts
-  flatpak_row edge-flatpak chromium com.microsoft.Edge config/microsoft-edge/NativeMessagingHosts
-  flatpak_row brave-flatpak chromium com.brave.Browser config/BraveSoftware/Brave-Browser/NativeMessagingHosts
-  flatpak_row vivaldi-flatpak chromium com.vivaldi.Vivaldi config/vivaldi/NativeMessagingHosts
-  flatpak_row firefox-flatpak firefox org.mozilla.firefox .mozilla/native-messaging-hosts
-  flatpak_row librewolf-flatpak firefox io.gitlab.librewolf-community .librewolf/native-messaging-hosts
-}
-
-catalog_linux_system() {
-  r=$ROOT
-  chrome_dir="$r/etc/opt/chrome/native-messaging-hosts"
-  row chrome chromium "$r/opt/google/chrome;$r/etc/opt/chrome" "$chrome_dir"
-  row chrome-beta chromium "$r/opt/google/chrome-beta" "$chrome_dir"
-  row chrome-dev chromium "$r/opt/google/chrome-unstable" "$chrome_dir"
-  row chrome-for-testing chromium "$r/opt/google/chrome-for-testing;$r/etc/opt/chrome_for_testing" "$r/etc/opt/chrome_for_testing/native-messaging-hosts"
-  row chromium chromium "$r/usr/lib/chromium;$r/usr/lib/chromium-browser;$r/usr/lib64/chromium-browser;$r/etc/chromium" "$r/etc/chromium/native-messaging-hosts"
-  edge_markers="$r/opt/microsoft/msedge;$r/etc/opt/edge"
-  row edge chromium "$edge_markers" "$r/etc/opt/edge/native-messaging-hosts"
-  row edge-beta chromium "$r/opt/microsoft/msedge-beta" "$r/etc/opt/edge/native-messaging-hosts"
-  row edge-dev chromium "$r/opt/microsoft/msedge-dev" "$r/etc/opt/edge/native-messaging-hosts"
-  # Brave and Vivaldi: sources disagree on the folder (section 2 "Conflict"), so write all.
-  row brave chromium "$r/opt/brave.com/brave;$r/etc/brave" "$chrome_dir"
-  row brave chromium "$r/opt/brave.com/brave;$r/etc/brave" "$r/etc/brave/native-messaging-hosts"
-  for v in vivaldi vivaldi-snapshot; do
-    row "$v" chromium "$r/opt/$v" "$chrome_dir"
-    row "$v" chromium "$r/opt/$v" "$r/etc/opt/vivaldi/native-messaging-hosts"
-    row "$v" chromium "$r/opt/$v" "$r/etc/vivaldi/native-messaging-hosts"
-  done
-  row opera chromium "$r/usr/lib/x86_64-linux-gnu/opera;$r/usr/lib/opera;$r/opt/opera" "$chrome_dir"
-  row firefox firefox "$r/usr/lib/firefox;$r/usr/lib/firefox-esr;$r/usr/lib/mozilla;$r/opt/firefox" "$r/usr/lib/mozilla/native-messaging-hosts"
-  # Fedora/RHEL builds read lib64.
-  row firefox firefox "$r/usr/lib64/firefox;$r/usr/lib64/mozilla" "$r/usr/lib64/mozilla/native-messaging-hosts"
-  row librewolf firefox "$r/usr/lib/librewolf;$r/usr/share/librewolf" "$r/usr/lib/librewolf/native-messaging-hosts"
-  row waterfox firefox "$r/usr/lib/waterfox;$r/opt/waterfox" "$r/usr/lib/waterfox/native-messaging-hosts"
-}
-
-catalog_darwin_user() {
-  a="$HOME/Library/Application Support"
-  for ch in "Chrome:chrome" "Chrome Beta:chrome-beta" "Chrome Dev:chrome-dev" "Chrome Canary:chrome-canary"; do
-    folder=${ch%%:*}; name=${ch#*:}
-    row "$name" chromium "$a/Google/$folder" "$a/Google/$folder/NativeMessagingHosts"
-  done
-  row chrome-for-testing chromium "$a/Google/ChromeForTesting" "$a/Google/ChromeForTesting/NativeMessagingHosts"
-  row chromium chromium "$a/Chromium" "$a/Chromium/NativeMessagingHosts"
-  for ch in "Microsoft Edge:edge" "Microsoft Edge Beta:edge-beta" "Microsoft Edge Dev:edge-dev" "Microsoft Edge Canary:edge-canary"; do
-    folder=${ch%%:*}; name=${ch#*:}
-    row "$name" chromium "$a/$folder" "$a/$folder/NativeMessagingHosts"
-  done
-  row brave chromium "$a/BraveSoftware/Brave-Browser" "$a/BraveSoftware/Brave-Browser/NativeMessagingHosts"
-  row vivaldi chromium "$a/Vivaldi" "$a/Vivaldi/NativeMessagingHosts"
-  # Opera reads Chrome's folder.
-  row opera chromium "$a/com.operasoftware.Opera" "$a/Google/Chrome/NativeMessagingHosts"
-  row arc chromium "$a/Arc/User Data" "$a/Arc/User Data/NativeMessagingHosts"
-  row firefox firefox "$a/Firefox" "$a/Mozilla/NativeMessagingHosts"
-  row librewolf firefox "$a/librewolf" "$a/LibreWolf/NativeMessagingHosts"
-  row tor-browser firefox "$a/TorBrowser-Data" "$a/TorBrowser-Data/Browser/Mozilla/NativeMessagingHosts"
-}
-
-catalog_darwin_system() {
-  r=$ROOT
-  apps="$r/Applications"
-  la="$r/Library/Application Support"
-  for ch in "Google Chrome:chrome" "Google Chrome Beta:chrome-beta" "Google Chrome Dev:chrome-dev" "Google Chrome Canary:chrome-canary"; do
-    app=${ch%%:*}; name=${ch#*:}
-    row "$name" chromium "$apps/$app.app" "$r/Library/Google/Chrome/NativeMessagingHosts"
-  done
-  row chrome-for-testing chromium "$apps/Google Chrome for Testing.app" "$r/Library/Google/ChromeForTesting/NativeMessagingHosts"
-  row chromium chromium "$apps/Chromium.app" "$la/Chromium/NativeMessagingHosts"
-  for ch in "Microsoft Edge:edge" "Microsoft Edge Beta:edge-beta" "Microsoft Edge Dev:edge-dev" "Microsoft Edge Canary:edge-canary"; do
-    app=${ch%%:*}; name=${ch#*:}
-    row "$name" chromium "$apps/$app.app" "$r/Library/Microsoft/Edge/NativeMessagingHosts"
-  done
-  row vivaldi chromium "$apps/Vivaldi.app" "$la/Vivaldi/NativeMessagingHosts"
-  row opera chromium "$apps/Opera.app" "$r/Library/Google/Chrome/NativeMessagingHosts"
-  row arc chromium "$apps/Arc.app" "$la/Arc/User Data/NativeMessagingHosts"
-  row firefox firefox "$apps/Firefox.app" "$la/Mozilla/NativeMessagingHosts"
-  row librewolf firefox "$apps/LibreWolf.app" "$la/LibreWolf/NativeMessagingHosts"
-}
-
-# User scope: a browser installed system-wide but never started has no profile folder yet, and it
-# still reads the user folder, so its install folders (the system rows' markers) count as signs of
-# it too; bridgekeeper doctor counts the same folders, so the two agree on what is installed.
 catalog() {
-  if [ "$SCOPE" = system ]; then "catalog_${OS}_system"; return; fi
-  system_rows=$(SCOPE=system "catalog_${OS}_system")
-  "catalog_${OS}_user" | while IFS='|' read -r name family markers dir sandbox; do
-    if [ -z "$sandbox" ]; then
-      extra=$(printf '%s\n' "$system_rows" | awk -F'|' -v n="$name" '$1 == n { print $3 }' | tr '\n' ';')
-      [ -z "$extra" ] || markers="$markers;${extra%;}"
-    fi
-    row "$name" "$family" "$markers" "$dir" "$sandbox"
-  done
+  CAT_EACH=""
+  while IFS='|' read -r name glob default; do
+    found=0
+    old_ifs=$IFS
+    IFS='
+'
+    # shellcheck disable=SC2086 # the pattern must expand; IFS is a newline so spaces stay
+    for d in $glob; do
+      [ -d "$d" ] || continue
+      found=1
+      CAT_EACH=$(append_line "$CAT_EACH" "$name|$d")
+    done
+    IFS=$old_ifs
+    [ "$found" = 1 ] || CAT_EACH=$(append_line "$CAT_EACH" "$name|$default")
+  done <<EOF
+$(catalog_awk each)
+EOF
+  CAT_EACH=$CAT_EACH catalog_awk rows
 }
 
 markers_present() { # 'a;b;c' -> 0 when one exists
@@ -1013,7 +968,8 @@ MAIN_LAUNCHER="$PREFIX/bin/bridgekeeper-host"
 
 # The installer itself, beside the jar: 'bridgekeeper install' (what the doctor's fixes name) runs
 # this copy, so an installed user can repair or change the install without the source tree.
-for f in installer/install.sh installer/uninstall.sh installer/host-jvm-flags manifests/chromium.json.in \
+for f in installer/install.sh installer/uninstall.sh installer/host-jvm-flags installer/browsers.catalog \
+         manifests/chromium.json.in \
          manifests/firefox.json.in "polkit/$POLKIT_ACTION_FILE"; do
   [ -f "$REPO_DIR/$f" ] || continue
   case "$f" in *.sh) mode=0755 ;; *) mode=0644 ;; esac

@@ -730,6 +730,30 @@ if [ "$HAS_DOCTOR" = 1 ]; then
 fi
 finish
 
+# One catalog (installer/browsers.catalog): install.sh's list and the Java library's list (the
+# catalog inside the jar, printed by 'bridgekeeper doctor --list-browsers') are the same text,
+# found states included, for both scopes, with a Flatpak, a Tor Browser locale and a lib64 Firefox.
+if [ "$HAS_DOCTOR" = 1 ]; then
+  for os in linux darwin; do
+    start "install.sh --list-browsers and the Java catalog print the same list ($os, user and system scope)"
+    H=$(new_home "list-$os")
+    R="$TMP_ROOT/list-root-$os"
+    mkdir -p "$H/.config/chromium" "$H/.var/app/org.mozilla.firefox" "$R/opt/google/chrome" "$R/usr/lib64/mozilla" \
+      "$H/.local/share/torbrowser/tbb/x86_64/tor-browser_de/Browser/TorBrowser/Data/Browser" \
+      "$H/Library/Application Support/Chromium" "$R/Applications/Brave Browser.app"
+    for sc in user system; do
+      sh_list=$(HOME=$H XDG_CONFIG_HOME='' XDG_DATA_HOME='' BRIDGEKEEPER_TEST_ROOT=$R BRIDGEKEEPER_OS=$os \
+        bash "$INSTALL" --scope "$sc" --list-browsers 2>&1) || fail "install.sh --list-browsers failed: $sh_list"
+      java_list=$(java -jar "$JAR" doctor --list-browsers --home "$H" --root "$R" --os "$os" --scope "$sc" 2>&1) \
+        || fail "doctor --list-browsers failed: $java_list"
+      [ "$(printf '%s\n' "$sh_list" | grep -c found)" -ge 1 ] || fail "nothing found ($os $sc): $sh_list"
+      [ "$sh_list" = "$java_list" ] \
+        || fail "the lists differ ($os $sc): $(diff <(printf '%s\n' "$sh_list") <(printf '%s\n' "$java_list") | tr '\n' ' ')"
+    done
+    finish
+  done
+fi
+
 # Both read the same signs of a browser: the installer's --list-browsers and the doctor's skipped
 # browsers must name the same set, for a profile that exists and for a browser installed
 # system-wide but never started (which still reads the user folder the installer writes).

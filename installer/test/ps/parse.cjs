@@ -48,9 +48,27 @@ const { Parser, Language } = require('web-tree-sitter');
     [/New-Object System\.Text\.UTF8Encoding\(\$false\)/, 'UTF-8 without BOM'],
   ];
   for (const [re, what] of must) if (!re.test(src)) problems.push(`missing: ${what}`);
-  for (const vendor of ['Google\\Chrome', 'Chromium', 'Microsoft\\Edge', 'BraveSoftware\\Brave-Browser', 'Vivaldi', 'Mozilla', 'LibreWolf']) {
-    if (!src.includes(`'${vendor}'`)) problems.push(`missing vendor key ${vendor}`);
+  // The browser list is installer/browsers.catalog (shared with install.sh and the Java library),
+  // not a list in the script: it must read that file, and its writes-key rule, applied here with
+  // the script's own -replace patterns, must give every vendor key the docs name.
+  if (!/Join-Path \$PSScriptRoot 'browsers\.catalog'/.test(src)) problems.push('missing: reads browsers.catalog beside the script');
+  if (/\$Catalog = @\(\s*@\{/.test(src)) problems.push('a hard-coded browser list (the catalog must be the only one)');
+  const keyLine = src.split('\n').find(l => l.includes("'writes-key'"));
+  const patterns = keyLine ? [...keyLine.matchAll(/-replace '([^']*)', ''/g)].map(m => new RegExp(m[1])) : [];
+  if (patterns.length !== 2) problems.push(`expected two -replace patterns on the writes-key line, found ${patterns.length}`);
+  const catalog = fs.readFileSync(require('path').join(require('path').dirname(file), 'browsers.catalog'), 'utf8');
+  const vendors = new Map();
+  for (const line of catalog.split('\n')) {
+    const f = line.split('|');
+    if (line.startsWith('#') || f.length < 4 || f[0] !== 'windows' || f[2] !== 'writes-key') continue;
+    const vendor = patterns.reduce((v, re) => v.replace(re, ''), f[3]);
+    if (vendor.includes('NativeMessagingHosts') || vendor.startsWith('SOFTWARE')) problems.push(`writes-key not reduced to a vendor: ${f[3]} -> ${vendor}`);
+    vendors.set(f[1], [...(vendors.get(f[1]) || []), vendor]);
   }
+  for (const vendor of ['Google\\Chrome', 'Chromium', 'Microsoft\\Edge', 'BraveSoftware\\Brave-Browser', 'Vivaldi', 'Mozilla', 'LibreWolf']) {
+    if (![...vendors.values()].some(v => v.includes(vendor))) problems.push(`missing vendor key ${vendor}`);
+  }
+  console.log(`catalog: ${[...vendors].map(([b, v]) => `${b}=${v.join('+')}`).join(' ')}`);
   console.log(`${file}: ${defined.size} functions: ${[...defined].sort().join(', ')}`);
   for (const p of problems) console.log(`  PROBLEM ${p}`);
   process.exit(problems.length ? 1 : 0);

@@ -1,5 +1,8 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.Finding;
+import dev.bridgekeeper.agent.internal.registration.HostOs;
+import dev.bridgekeeper.agent.internal.registration.Text;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bridgekeeper.cli.AdminClient;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.ExtensionIds;
+import dev.bridgekeeper.agent.internal.registration.HostOs;
+import dev.bridgekeeper.agent.internal.registration.Text;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,8 +90,29 @@ public final class DoctorCommand implements Callable<Integer> {
             description = "Replay another OS's lookup: linux, macos or windows (for tests).")
     HostOs os;
 
+    @Option(names = "--list-browsers", negatable = false,
+            description = "Print the browsers of the catalog for this OS, the manifest folders an install writes and "
+                    + "whether each was found (the same list as install.sh --list-browsers), then exit.")
+    boolean listBrowsers;
+
+    @Option(names = "--scope", paramLabel = "SCOPE", defaultValue = "user",
+            description = "With --list-browsers: user (default) or system.")
+    String scope;
+
     @Override
     public Integer call() {
+        if (listBrowsers) {
+            if (!scope.equals("user") && !scope.equals("system")) {
+                throw new ParameterException(spec.commandLine(), "--scope must be user or system");
+            }
+            DoctorEnvironment env = DoctorEnvironment.fromSystem(os, absolute(home), absolute(root));
+            String osName = BrowserCatalog.catalogOs(env.os());
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(dev.bridgekeeper.agent.internal.registration.BrowserCatalog.listing(osName, scope.equals("system"),
+                    BrowserCatalog.locate(env, hostName())));
+            out.flush();
+            return 0;
+        }
         if (launchTimeoutMs < 100 || launchTimeoutMs > 600_000) {
             throw new ParameterException(spec.commandLine(), "--launch-timeout-ms must be between 100 and 600000");
         }

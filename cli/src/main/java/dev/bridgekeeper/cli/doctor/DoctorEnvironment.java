@@ -1,5 +1,8 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.HostOs;
+import dev.bridgekeeper.agent.internal.registration.JnaRegistry;
+import dev.bridgekeeper.agent.internal.registration.RegistryReader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +47,7 @@ public record DoctorEnvironment(HostOs os, Path home, Map<String, String> env, P
                         : System.getProperty("user.home"));
         Path root = rootOverride != null ? rootOverride : Path.of("/");
         RegistryReader registry = os == HostOs.WINDOWS && HostOs.current() == HostOs.WINDOWS
-                ? new JnaRegistryReader() : RegistryReader.NONE;
+                ? new JnaRegistry() : RegistryReader.NONE;
         return new DoctorEnvironment(os, home.toAbsolutePath(), env, root.toAbsolutePath(), registry);
     }
 

@@ -1,5 +1,6 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.ExtensionIds;
 import dev.bridgekeeper.protocol.local.SocketPaths;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.Finding;
+import dev.bridgekeeper.agent.internal.registration.HostOs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

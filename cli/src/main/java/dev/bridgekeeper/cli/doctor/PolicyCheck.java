@@ -1,5 +1,12 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.BrowserSpec;
+import dev.bridgekeeper.agent.internal.registration.Finding;
+import dev.bridgekeeper.agent.internal.registration.HostOs;
+import dev.bridgekeeper.agent.internal.registration.ManifestInspector;
+import dev.bridgekeeper.agent.internal.registration.ManifestLocation;
+import dev.bridgekeeper.agent.internal.registration.RegistryReader;
+import dev.bridgekeeper.agent.internal.registration.Text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,5 +1,9 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.BrowserSpec;
+import dev.bridgekeeper.agent.internal.registration.HostOs;
+import dev.bridgekeeper.agent.internal.registration.ManifestLocation;
+import dev.bridgekeeper.agent.internal.registration.RegistryReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

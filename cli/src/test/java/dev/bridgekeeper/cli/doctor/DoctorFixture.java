@@ -1,5 +1,8 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.ExtensionIds;
+import dev.bridgekeeper.agent.internal.registration.HostOs;
+import dev.bridgekeeper.agent.internal.registration.RegistryReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

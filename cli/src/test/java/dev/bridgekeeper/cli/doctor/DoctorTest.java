@@ -1,5 +1,8 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.Finding;
+import dev.bridgekeeper.agent.internal.registration.HostOs;
+import dev.bridgekeeper.agent.internal.registration.RegistryReader;
 import static dev.bridgekeeper.cli.doctor.DoctorFixture.CHROME_ID;
 import static dev.bridgekeeper.cli.doctor.DoctorFixture.FIREFOX_ID;
 import static dev.bridgekeeper.cli.doctor.DoctorFixture.OTHER_CHROME_ID;

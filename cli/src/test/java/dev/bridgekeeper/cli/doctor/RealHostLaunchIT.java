@@ -1,5 +1,6 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.Finding;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;

@@ -1,14 +1,17 @@
 package dev.bridgekeeper.cli.doctor;
 
+import dev.bridgekeeper.agent.internal.registration.Finding;
+import dev.bridgekeeper.agent.internal.registration.HostOs;
+import dev.bridgekeeper.agent.internal.registration.RegistryReader;
 import static dev.bridgekeeper.cli.doctor.DoctorFixture.CHROME_ID;
 import static dev.bridgekeeper.cli.doctor.DoctorFixture.FIREFOX_ID;
 import static dev.bridgekeeper.cli.doctor.DoctorFixture.chromiumManifest;
 import static dev.bridgekeeper.cli.doctor.DoctorFixture.firefoxManifest;
 import static dev.bridgekeeper.cli.doctor.DoctorFixture.writeManifest;
-import static dev.bridgekeeper.cli.doctor.RegistryReader.Hive.HKCU;
-import static dev.bridgekeeper.cli.doctor.RegistryReader.Hive.HKLM;
-import static dev.bridgekeeper.cli.doctor.RegistryReader.View.BITS_32;
-import static dev.bridgekeeper.cli.doctor.RegistryReader.View.BITS_64;
+import static dev.bridgekeeper.agent.internal.registration.RegistryReader.Hive.HKCU;
+import static dev.bridgekeeper.agent.internal.registration.RegistryReader.Hive.HKLM;
+import static dev.bridgekeeper.agent.internal.registration.RegistryReader.View.BITS_32;
+import static dev.bridgekeeper.agent.internal.registration.RegistryReader.View.BITS_64;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package dev.bridgekeeper.cli.doctor;
+package dev.bridgekeeper.agent.internal.registration;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -18,10 +18,10 @@ import java.util.Locale;
 /**
  * Checks one manifest file the way a browser reads it: JSON, name, type, path, allow-list.
  */
-final class ManifestInspector {
+public final class ManifestInspector {
 
     /** Larger than any real manifest; a bigger file is not read. */
-    static final int MAX_MANIFEST_BYTES = 1 << 20;
+    public static final int MAX_MANIFEST_BYTES = 1 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -34,7 +34,7 @@ final class ManifestInspector {
      * @param launcher the launcher to start, or null when the manifest cannot be used
      * @param fatal    whether a browser would refuse this manifest
      */
-    record Result(List<Finding> findings, Path launcher, boolean fatal) {}
+    public record Result(List<Finding> findings, Path launcher, boolean fatal) {}
 
     private final HostOs os;
     private final List<String> chromeIds;
@@ -43,7 +43,7 @@ final class ManifestInspector {
 
     private final String hostName;
 
-    ManifestInspector(HostOs os, List<String> chromeIds, List<String> firefoxIds, String hostName) {
+    public ManifestInspector(HostOs os, List<String> chromeIds, List<String> firefoxIds, String hostName) {
         this.os = os;
         this.hostName = hostName;
         this.chromeIds = List.copyOf(chromeIds);
@@ -51,7 +51,7 @@ final class ManifestInspector {
         this.fixHint = "re-run " + Text.installCommand(hostName, "");
     }
 
-    Result inspect(String subject, Family family, Path manifest) {
+    public Result inspect(String subject, Family family, Path manifest) {
         List<Finding> out = new ArrayList<>();
         byte[] bytes;
         try {

@@ -1,7 +1,7 @@
-package dev.bridgekeeper.cli.doctor;
+package dev.bridgekeeper.agent.internal.registration;
 
 /** Makes untrusted text (manifest fields, a host's stderr) safe to show on a terminal. */
-final class Text {
+public final class Text {
     private Text() {}
 
     /** Control characters become '?', and the text is cut to {@code max} characters. */
@@ -9,13 +9,13 @@ final class Text {
      * The command that (re)installs a product for an installed user: {@code bridgekeeper install}
      * runs the installer the install left beside the jar, with the product's host name.
      */
-    static String installCommand(String hostName, String extra) {
+    public static String installCommand(String hostName, String extra) {
         String product = hostName.equals(dev.bridgekeeper.protocol.local.SocketPaths.DEFAULT_HOST_NAME)
                 ? "" : " --host-name " + hostName;
         return "bridgekeeper install" + product + (extra.isEmpty() ? "" : " " + extra);
     }
 
-    static String printable(String s, int max) {
+    public static String printable(String s, int max) {
         StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 1);
         for (int i = 0; i < s.length(); i++) {
             if (b.length() >= max) {
@@ -29,7 +29,7 @@ final class Text {
     }
 
     /** The last lines of a process's stderr, printable and short, or "" when there was none. */
-    static String tail(String stderr) {
+    public static String tail(String stderr) {
         String trimmed = stderr.strip();
         if (trimmed.isEmpty()) {
             return "";

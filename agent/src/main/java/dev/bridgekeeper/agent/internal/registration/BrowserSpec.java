@@ -1,4 +1,4 @@
-package dev.bridgekeeper.cli.doctor;
+package dev.bridgekeeper.agent.internal.registration;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +23,24 @@ public record BrowserSpec(String id, String name, Family family, List<Path> mark
         Objects.requireNonNull(family, "family");
         markers = List.copyOf(markers);
         lookup = List.copyOf(lookup);
+    }
+
+    /** A catalog browser as the lookup replays it: user folders, then system folders, or registry keys. */
+    public static BrowserSpec of(LocatedBrowser b) {
+        CatalogBrowser e = b.entry();
+        List<ManifestLocation> lookup = new java.util.ArrayList<>();
+        b.userDirs().forEach(d -> lookup.add(new ManifestLocation.Folder(d, true)));
+        b.userReads().forEach(d -> lookup.add(new ManifestLocation.Folder(d, true)));
+        b.systemDirs().forEach(d -> lookup.add(new ManifestLocation.Folder(d.dir(), false)));
+        b.systemReads().forEach(d -> lookup.add(new ManifestLocation.Folder(d, false)));
+        for (CatalogBrowser.RegistryEntry r : b.readsKeys()) {
+            lookup.add(new ManifestLocation.Registry(new RegistryKey(RegistryReader.Hive.valueOf(r.hive()),
+                    r.bits() == 32 ? RegistryReader.View.BITS_32 : RegistryReader.View.BITS_64, r.path())));
+        }
+        Family family = e.family().equals("firefox") ? Family.FIREFOX : Family.CHROMIUM;
+        PolicyVendor policy = e.policy() == null ? null
+                : PolicyVendor.valueOf(e.policy().toUpperCase(java.util.Locale.ROOT));
+        return new BrowserSpec(e.id(), e.name(), family, b.userMarkers(), lookup, policy);
     }
 
     /** Browsers whose policies can block native messaging hosts, with where they keep them. */

@@ -1,4 +1,4 @@
-package dev.bridgekeeper.cli.doctor;
+package dev.bridgekeeper.agent.internal.registration;
 
 /** Browser families: they differ in the manifest's allow-list field and in the host's argv. */
 public enum Family {

@@ -1,4 +1,4 @@
-package dev.bridgekeeper.cli.doctor;
+package dev.bridgekeeper.agent.internal.registration;
 
 import java.nio.file.Path;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.bridgekeeper.cli.doctor;
+package dev.bridgekeeper.agent.internal.registration;
 
 import java.util.Objects;
 
@@ -34,19 +34,19 @@ public record Finding(Status status, String subject, String check, String messag
         Objects.requireNonNull(message, "message");
     }
 
-    static Finding ok(String subject, String check, String message) {
+    public static Finding ok(String subject, String check, String message) {
         return new Finding(Status.OK, subject, check, message, null);
     }
 
-    static Finding info(String subject, String check, String message) {
+    public static Finding info(String subject, String check, String message) {
         return new Finding(Status.INFO, subject, check, message, null);
     }
 
-    static Finding warn(String subject, String check, String message, String fix) {
+    public static Finding warn(String subject, String check, String message, String fix) {
         return new Finding(Status.WARN, subject, check, message, fix);
     }
 
-    static Finding fail(String subject, String check, String message, String fix) {
+    public static Finding fail(String subject, String check, String message, String fix) {
         return new Finding(Status.FAIL, subject, check, message, fix);
     }
 }

@@ -1,11 +1,11 @@
-package dev.bridgekeeper.cli.doctor;
+package dev.bridgekeeper.agent.internal.registration;
 
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Read-only access to the Windows registry. An interface so that the browsers' lookup order can
- * be replayed and tested on any OS; the real one is {@link JnaRegistryReader}.
+ * be replayed and tested on any OS; the real one is JNA-backed (bridgekeeper doctor).
  */
 @FunctionalInterface
 public interface RegistryReader {
