@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bridgekeeper.agent.PairedExtension;
 import dev.bridgekeeper.testing.TestExtension;
+import java.awt.AWTEvent;
 import java.awt.Component;
 import java.awt.GraphicsEnvironment;
 import java.awt.Point;
 import java.awt.Rectangle;
 import java.awt.Robot;
+import java.awt.Toolkit;
 import java.awt.Window;
+import java.awt.event.AWTEventListener;
 import java.awt.event.InputEvent;
+import java.awt.event.MouseEvent;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +25,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -107,9 +112,11 @@ class SampleNotesAppUiTest {
             waitFor("the vault to lock", () -> app.bridge().keyVault().isLocked());
             waitFor("the locked state", () -> onEdt(() -> app.window().vaultStateText().contains("Locked")));
 
-            Rectangle row = onEdt(() -> app.window().pairingsTable().getCellRect(0, 0, true));
-            Point table = onEdt(() -> app.window().pairingsTable().getLocationOnScreen());
-            clickAt(new Point(table.x + row.x + row.width / 2, table.y + row.y + row.height / 2));
+            clickAt(app.window().pairingsTable(), () -> {
+                Rectangle row = app.window().pairingsTable().getCellRect(0, 0, true);
+                Point table = app.window().pairingsTable().getLocationOnScreen();
+                return new Point(table.x + row.x + row.width / 2, table.y + row.y + row.height / 2);
+            });
             waitFor("Revoke to be enabled", () -> onEdt(() -> app.window().revokeButton().isEnabled()));
             click(app.window().revokeButton());
             waitFor("the pairing to be gone", () -> app.bridge().pairings().list().isEmpty());
@@ -184,15 +191,49 @@ class SampleNotesAppUiTest {
 
     private void click(Component c) throws Exception {
         waitFor(c.getName() + " to be on screen and enabled", () -> onEdt(() -> c.isShowing() && c.isEnabled()));
-        clickAt(onEdt(() -> UiProbe.centre(c)));
+        clickAt(c, () -> UiProbe.centre(c));
     }
 
-    private void clickAt(Point p) {
-        robot.waitForIdle();
-        robot.mouseMove(p.x, p.y);
-        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
-        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
-        robot.waitForIdle();
+    /**
+     * Clicks {@code target} at {@code where} (screen coordinates, computed on the EDT) the way a
+     * person does: the button goes down only once the component itself has seen the pointer, and
+     * the click counts once the component has received the release. Without a window manager, a
+     * loaded X server can route the pointer to a just-mapped window a moment late; a press in that
+     * moment lands on the window below and is lost.
+     */
+    private void clickAt(Component target, Callable<Point> where) throws Exception {
+        AtomicBoolean hovered = new AtomicBoolean();
+        AtomicBoolean released = new AtomicBoolean();
+        AWTEventListener watcher = e -> {
+            if (e.getSource() == target) {
+                int id = e.getID();
+                if (id == MouseEvent.MOUSE_ENTERED || id == MouseEvent.MOUSE_MOVED) {
+                    hovered.set(true);
+                } else if (id == MouseEvent.MOUSE_RELEASED) {
+                    released.set(true);
+                }
+            }
+        };
+        Toolkit.getDefaultToolkit().addAWTEventListener(watcher,
+                AWTEvent.MOUSE_EVENT_MASK | AWTEvent.MOUSE_MOTION_EVENT_MASK);
+        try {
+            robot.waitForIdle();
+            int[] nudge = {0};
+            waitFor("the pointer over " + target.getName(), () -> {
+                if (!hovered.get()) {
+                    Point p = onEdt(where);
+                    robot.mouseMove(p.x + (nudge[0]++ % 2), p.y); // a move, even if the last one was lost
+                    robot.waitForIdle();
+                }
+                return hovered.get();
+            });
+            robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
+            robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+            waitFor(target.getName() + " to receive the click", released::get);
+            robot.waitForIdle();
+        } finally {
+            Toolkit.getDefaultToolkit().removeAWTEventListener(watcher);
+        }
     }
 
     private void screenshot(Window w, String name) throws Exception {
