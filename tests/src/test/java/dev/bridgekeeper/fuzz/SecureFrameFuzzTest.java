@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bridgekeeper.protocol.WireBase64;
 import dev.bridgekeeper.protocol.framing.Frames;
 import dev.bridgekeeper.agent.internal.ipc.IpcCodec;
 import dev.bridgekeeper.agent.internal.ipc.JsonLimits;
@@ -175,7 +176,7 @@ class SecureFrameFuzzTest {
             }
             byte[] ct;
             try {
-                ct = Base64.getDecoder().decode(data);
+                ct = WireBase64.decode(data); // Padding required (PROTOCOL.md §2.1, D12).
             } catch (IllegalArgumentException e) {
                 feed(frame, "protocol_error");
                 return;

@@ -67,7 +67,7 @@ final class InitiatorSession extends NoiseSession {
                 if (state != State.AWAIT_READY_OR_COMMIT) {
                     break;
                 }
-                commitment = decodeBase64(payload.get("commitment"), 32);
+                commitment = EnvelopeFields.decodeBase64(payload.get("commitment"), 32);
                 if (commitment == null) {
                     fail(EnvelopeErrorCode.PROTOCOL_ERROR, "pairing.commit must carry a 32-byte commitment");
                     return;
@@ -83,7 +83,7 @@ final class InitiatorSession extends NoiseSession {
                 if (state != State.AWAIT_REVEAL) {
                     break;
                 }
-                byte[] desktopNonce = decodeBase64(payload.get("nonce"), PairingCodes.NONCE_BYTES);
+                byte[] desktopNonce = EnvelopeFields.decodeBase64(payload.get("nonce"), PairingCodes.NONCE_BYTES);
                 if (desktopNonce == null || !PairingCodes.opens(commitment, desktopNonce)) {
                     fail(EnvelopeErrorCode.PAIRING_REJECTED, "pairing reveal does not match the commitment");
                     return;

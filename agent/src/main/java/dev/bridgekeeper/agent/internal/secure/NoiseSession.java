@@ -3,11 +3,8 @@ package dev.bridgekeeper.agent.internal.secure;
 import dev.bridgekeeper.protocol.EnvelopeErrorCode;
 import dev.bridgekeeper.protocol.Envelopes;
 import dev.bridgekeeper.protocol.ProtocolViolation;
-import dev.bridgekeeper.protocol.UntrustedText;
 import dev.bridgekeeper.protocol.Vocabulary;
 import dev.bridgekeeper.protocol.WireBase64;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bridgekeeper.agent.internal.ipc.CryptoProvider;
@@ -15,7 +12,6 @@ import dev.bridgekeeper.agent.internal.ipc.IpcCodec;
 import dev.bridgekeeper.agent.internal.ipc.IpcException;
 import dev.bridgekeeper.agent.internal.ipc.Topics;
 import dev.bridgekeeper.agent.internal.ipc.WireMessage;
-import dev.bridgekeeper.noise.CipherState;
 import dev.bridgekeeper.noise.CipherStatePair;
 import dev.bridgekeeper.noise.HandshakePattern;
 import dev.bridgekeeper.noise.HandshakeState;
@@ -53,11 +49,13 @@ abstract class NoiseSession implements CryptoProvider.Session {
     private final Object sendLock = new Object();
     private volatile boolean closed;
     private ScheduledFuture<?> handshakeDeadline;
+    private final SecureEnvelopeReader secureReader;
 
     NoiseSession(NoiseCryptoProvider p, CryptoProvider.SessionIo io, boolean initiator, String prologueCallerId) {
         this.p = p;
         this.io = io;
         this.codec = new IpcCodec(p.json);
+        this.secureReader = new SecureEnvelopeReader(p.json);
         if (prologueCallerId == null || prologueCallerId.isEmpty()) {
             throw new IllegalStateException("no caller id for the Noise prologue");
         }
@@ -130,15 +128,15 @@ abstract class NoiseSession implements CryptoProvider.Session {
                         handleSecure(env);
                         break;
                     case Vocabulary.TYPE_ERROR:
-                        String code = text(env.get("code"), 64);
+                        String code = EnvelopeFields.text(env.get("code"), 64);
                         log.info("connection {}: peer reported error {}", id(), code);
-                        onPeerError(code, text(env.get("message"), 500));
+                        onPeerError(code, EnvelopeFields.text(env.get("message"), 500));
                         close();
                         io.close();
                         break;
                     default:
                         fail(EnvelopeErrorCode.PROTOCOL_ERROR, type.isEmpty() ? "envelope has no type"
-                                : "unexpected envelope type '" + text(env.get("type"), 32) + "'");
+                                : "unexpected envelope type '" + EnvelopeFields.text(env.get("type"), 32) + "'");
                 }
             } catch (ProtocolViolation v) {
                 fail(v.code(), v.getMessage());
@@ -176,9 +174,37 @@ abstract class NoiseSession implements CryptoProvider.Session {
         }
         byte[] ciphertext = WireBase64.decodeOrViolation(data.textValue(), EnvelopeErrorCode.PROTOCOL_ERROR,
                 "secure data is not base64");
+        openLocked(t, ciphertext, ciphertext.length, more != null && more.booleanValue());
+    }
+
+    /**
+     * The common case: a well-formed {@code secure} envelope read by {@link #secureReader}. Any
+     * other frame returns false and takes the general path, which reports it as before.
+     */
+    private boolean onSecureFrame(byte[] frame) {
+        synchronized (lock) {
+            if (closed) {
+                return true;
+            }
+            SecureEnvelopeReader.Piece piece = secureReader.read(frame);
+            if (piece == null) {
+                return false;
+            }
+            SecureTransport t = transport;
+            if (t == null) {
+                fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "secure message before the handshake finished");
+                return true;
+            }
+            openLocked(t, secureReader.ciphertext(), piece.length(), piece.more());
+        }
+        return true;
+    }
+
+    /** Opens one piece and hands on what it completes. Under {@link #lock}. */
+    private void openLocked(SecureTransport t, byte[] ciphertext, int length, boolean more) {
         SecureTransport.Received r;
         try {
-            r = t.open(ciphertext, more != null && more.booleanValue());
+            r = t.open(ciphertext, 0, length, more);
         } catch (DecryptFailedException e) {
             fail(EnvelopeErrorCode.DECRYPT_FAILED, "a secure message failed to decrypt (tampered, replayed, reordered or dropped)");
             return;
@@ -190,157 +216,9 @@ abstract class NoiseSession implements CryptoProvider.Session {
         }
     }
 
-    /** Base64 text of the largest Noise message (65,535 bytes). */
-    private static final int MAX_SECURE_BASE64 = (CipherState.MAX_MESSAGE_LENGTH + 2) / 3 * 4;
-    /** The decoded {@code data} of the secure envelope being read; reused for every frame. */
-    private final byte[] secureCiphertext = new byte[CipherState.MAX_MESSAGE_LENGTH];
-
-    /**
-     * The common case without a JSON tree or a String per frame: a well-formed {@code secure}
-     * envelope is read with a streaming parser and its data decoded (by the same strict decoder)
-     * into reused buffers. Anything else (another type, a field of the wrong type, data too long or
-     * not ASCII) returns false and takes the general path, which reports it as before.
-     */
-    private boolean onSecureFrame(byte[] frame) {
-        String type = null;
-        int dataFrom = -1;
-        int textLength = -1;
-        Boolean more = null;
-        try (JsonParser parser = p.json.getFactory().createParser(frame)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (field) {
-                    case "type":
-                        if (value != JsonToken.VALUE_STRING) {
-                            return false;
-                        }
-                        type = parser.getText();
-                        break;
-                    case "more":
-                        if (!value.isBoolean()) {
-                            return false;
-                        }
-                        more = value == JsonToken.VALUE_TRUE;
-                        break;
-                    case "data":
-                        if (value != JsonToken.VALUE_STRING) {
-                            return false;
-                        }
-                        // Base64 needs no escapes, so the text is the bytes between the quotes in the
-                        // frame itself: nothing is copied into chars or a String (the parser skips it).
-                        long quote = parser.currentTokenLocation().getByteOffset();
-                        if (quote < 0 || quote >= frame.length || frame[(int) quote] != '"') {
-                            return false;
-                        }
-                        int from = (int) quote + 1;
-                        int end = from;
-                        while (end < frame.length && frame[end] != '"' && frame[end] != '\\') {
-                            end++;
-                        }
-                        if (end >= frame.length || frame[end] != '"' || end - from > MAX_SECURE_BASE64) {
-                            return false;
-                        }
-                        dataFrom = from;
-                        textLength = end - from;
-                        break;
-                    default:
-                        parser.skipChildren();
-                }
-            }
-            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                return false;
-            }
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-        if (!"secure".equals(type) || textLength < 0) {
-            return false;
-        }
-        int length = decodePaddedBase64(frame, dataFrom, textLength, secureCiphertext);
-        if (length < 0) {
-            return false; // Unpadded or not base64: the general path's decoder decides.
-        }
-        synchronized (lock) {
-            if (closed) {
-                return true;
-            }
-            SecureTransport t = transport;
-            if (t == null) {
-                fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "secure message before the handshake finished");
-                return true;
-            }
-            SecureTransport.Received r;
-            try {
-                r = t.open(secureCiphertext, 0, length, more != null && more);
-            } catch (DecryptFailedException e) {
-                fail(EnvelopeErrorCode.DECRYPT_FAILED, "a secure message failed to decrypt (tampered, replayed, reordered or dropped)");
-                return true;
-            }
-            if (r instanceof SecureTransport.Message m) {
-                dispatch(m.plaintext());
-            } else if (r instanceof SecureTransport.Oversize o) {
-                answerOversize(o);
-            }
-        }
-        return true;
-    }
-
-    private static final byte[] BASE64_VALUES = new byte[128];
-
-    static {
-        Arrays.fill(BASE64_VALUES, (byte) -1);
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (int i = 0; i < alphabet.length(); i++) {
-            BASE64_VALUES[alphabet.charAt(i)] = (byte) i;
-        }
-    }
-
-    /**
-     * Decodes padded standard base64 (what every sender writes) into {@code out} without
-     * allocating; -1 for anything else, which java.util.Base64 then judges on the general path.
-     */
+    /** Kept for the decoder's tests: {@link SecureEnvelopeReader#decodePaddedBase64}. */
     static int decodePaddedBase64(byte[] in, int length, byte[] out) {
-        return decodePaddedBase64(in, 0, length, out);
-    }
-
-    /** The same for {@code length} bytes of {@code in} from {@code from}. */
-    static int decodePaddedBase64(byte[] in, int from, int length, byte[] out) {
-        if (length % 4 != 0) {
-            return -1;
-        }
-        int pad = length == 0 ? 0 : (in[from + length - 1] == '=' ? (in[from + length - 2] == '=' ? 2 : 1) : 0);
-        int outLength = length / 4 * 3 - pad;
-        if (outLength > out.length) {
-            return -1;
-        }
-        int o = 0;
-        for (int i = 0; i < length; i += 4) {
-            int a = value(in[from + i]);
-            int b = value(in[from + i + 1]);
-            boolean last = i + 4 == length;
-            int c = last && pad == 2 ? 0 : value(in[from + i + 2]);
-            int d = last && pad >= 1 ? 0 : value(in[from + i + 3]);
-            if ((a | b | c | d) < 0) {
-                return -1;
-            }
-            int bits = a << 18 | b << 12 | c << 6 | d;
-            out[o++] = (byte) (bits >> 16);
-            if (o < outLength) {
-                out[o++] = (byte) (bits >> 8);
-            }
-            if (o < outLength) {
-                out[o++] = (byte) bits;
-            }
-        }
-        return outLength;
-    }
-
-    private static int value(byte b) {
-        return b < 0 ? -1 : BASE64_VALUES[b];
+        return SecureEnvelopeReader.decodePaddedBase64(in, 0, length, out);
     }
 
     private void dispatch(byte[] plaintext) {
@@ -518,26 +396,5 @@ abstract class NoiseSession implements CryptoProvider.Session {
             }
         }
         handshake.destroy();
-    }
-
-    static byte[] decodeBase64(JsonNode n, int expectedLength) {
-        if (n == null || !n.isTextual()) {
-            return null;
-        }
-        try {
-            byte[] b = WireBase64.decode(n.textValue());
-            return b.length == expectedLength ? b : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** Untrusted text from an envelope, shortened and without control characters, for logs. */
-    static String text(JsonNode n, int max) {
-        String s = n == null || !n.isTextual() ? "" : n.textValue();
-        if (s.length() > max) {
-            s = s.substring(0, max);
-        }
-        return UntrustedText.printable(s, s.length());
     }
 }

@@ -140,7 +140,7 @@ final class ResponderSession extends NoiseSession {
             fail(EnvelopeErrorCode.PROTOCOL_ERROR, "unexpected '" + topic + "' in this state of the session");
             return;
         }
-        byte[] extensionNonce = decodeBase64(payload.get("nonce"), PairingCodes.NONCE_BYTES);
+        byte[] extensionNonce = EnvelopeFields.decodeBase64(payload.get("nonce"), PairingCodes.NONCE_BYTES);
         if (extensionNonce == null) {
             fail(EnvelopeErrorCode.PROTOCOL_ERROR, "pairing.nonce must carry 32 bytes of base64");
             return;
