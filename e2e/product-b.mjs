@@ -3,13 +3,13 @@
 // Chromium build with its own key (so its own extension id), its own name and its own native
 // messaging host name. Only the build output is parameterised; the sources stay the sample's.
 //
-//   node e2e/product-b.mjs [OUT_DIR] [--host-name com.example.beta] [--name "Beta Vault"]
+//   node e2e/product-b.mjs [OUT_DIR] [--host-name dev.bridgekeeper.productb] [--name "Product B"]
 //
 // Reads extension-sample/dist/chromium (run `npm run build` there first), writes OUT_DIR
 // (default $TMPDIR/bridgekeeper-e2e/product-b/chromium) and prints one JSON line: {dir, extensionId,
 // hostName, name}. The product's identity goes into ONE small file the background reads,
-// product.json: {"hostName": "...", "displayName": "..."}; the sample passes hostName to
-// nativePortFactory (its absence means the default, dev.bridgekeeper.host).
+// product.json: {"hostName", "productName", "productCommand"} (the sample's build writes product
+// A's); the background passes hostName to the client and the names into its texts.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,8 +35,9 @@ export function checkHostName(name) {
 export function buildProduct({
   from = join(REPO, 'extension-sample/dist/chromium'),
   out = join(tmpdir(), 'bridgekeeper-e2e', 'product-b', 'chromium'),
-  hostName = 'com.example.beta',
-  name = 'Bridgekeeper product B',
+  hostName = 'dev.bridgekeeper.productb',
+  name = 'Product B',
+  command = 'productb',
 } = {}) {
   checkHostName(hostName);
   if (!existsSync(join(from, 'manifest.json'))) {
@@ -52,7 +53,7 @@ export function buildProduct({
   manifest.name = name;
   if (manifest.action?.default_title) manifest.action.default_title = name;
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(out, 'product.json'), `${JSON.stringify({ hostName, displayName: name }, null, 2)}\n`);
+  writeFileSync(join(out, 'product.json'), `${JSON.stringify({ hostName, productName: name, productCommand: command }, null, 2)}\n`);
   return { dir: out, extensionId: extensionIdOf(spki), hostName, name };
 }
 

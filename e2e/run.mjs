@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent } from './lib/agent.mjs';
 import { CHROMIUM_EXTENSION_ID, launchChromium } from './lib/chromium.mjs';
 import { FIREFOX_ADDON_ID, launchFirefox } from './lib/firefox.mjs';
+import { twoProductScenarios } from './two-products.mjs';
 import { check, killAllTracked, run, startTracked, stopTracked, tail, waitUntil } from './lib/util.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -596,6 +597,9 @@ if (process.env.BK_E2E_PAGE_LEG !== '0') {
     },
   );
 }
+
+// Two products in one HOME (e2e/two-products.mjs); per-user installs only.
+if (!SYSTEM_HOST) scenarios.push(...twoProductScenarios({ REPO, WORK, dirs, env, CHROMIUM, ctx, agent, AUTHENTICATOR, launcher }));
 
 async function runAll() {
   for (const scenario of scenarios) {

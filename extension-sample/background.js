@@ -6,6 +6,10 @@
 
 import { BridgekeeperClient, extensionApi, fromBase64, wipe } from '@bridgekeeper/client';
 import { serveSamplePages } from './pages.js';
+// Which desktop product this build talks to: its native messaging host name and the names its
+// texts use. The build ships product.json beside this file; another product's build replaces it
+// (see e2e/product-b.mjs), the code stays the same.
+import product from './product.json' with { type: 'json' };
 
 const api = extensionApi();
 const manifest = api.runtime.getManifest();
@@ -20,12 +24,13 @@ const EVENT_LABELS = {
 // short "recent events" list.
 const eventStorage = api.storage?.session ?? api.storage?.local;
 
-// Inside an extension the client finds the native host (dev.bridgekeeper.host), the caller id,
-// the manifest's name and version, and keeps its key in IndexedDB by itself. The product names
-// go into the client's texts ("Bridgekeeper isn't running. …").
+// Inside an extension the client finds the caller id, the manifest's name and version, and keeps
+// its key in IndexedDB by itself. The host name selects the product's native host (hence its
+// agent); the product names go into the client's texts ("Bridgekeeper isn't running. …").
 const client = new BridgekeeperClient({
-  productName: 'Bridgekeeper',
-  productCommand: 'bridgekeeper',
+  hostName: product.hostName,
+  productName: product.productName,
+  productCommand: product.productCommand ?? null,
   log: (level, message) => (level === 'warn' ? console.warn : console.info)(`[bridgekeeper] ${message}`),
 });
 // The desktop's biometric channel, checked against the desktop's version before the first call.
@@ -235,4 +240,5 @@ globalThis.bridgekeeperDebug = {
   unlock: () => unlock(),
   events: () => local.events.slice(),
   retry: () => client.reconnect(),
+  product: () => ({ ...product }),
 };

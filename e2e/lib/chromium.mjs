@@ -10,14 +10,16 @@ import { POPUP_SIZE, readPopup } from './popup.mjs';
 
 export const CHROMIUM_EXTENSION_ID = 'ehcmijlhbioomifbjmghlpklegfgldmf';
 
-export async function launchChromium({ executable, userDataDir, extensionDir, env, logFile }) {
+/** `extraExtensionDirs`: more unpacked extensions beside the sample (e.g. a second product). */
+export async function launchChromium({ executable, userDataDir, extensionDir, extraExtensionDirs = [], env, logFile }) {
+  const extensions = [extensionDir, ...extraExtensionDirs].join(',');
   let stderr = '';
   const args = [
     '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--no-default-browser-check', '--password-store=basic',
     `--user-data-dir=${userDataDir}`,
-    `--load-extension=${extensionDir}`, `--disable-extensions-except=${extensionDir}`,
+    `--load-extension=${extensions}`, `--disable-extensions-except=${extensions}`,
     '--remote-debugging-port=0', 'about:blank',
   ];
   const child = startTracked('chromium', executable, args, {
@@ -43,6 +45,7 @@ class ChromiumSession {
   #browser;
   #context;
   #popup = null;
+  #otherPopups = new Map();
   #stderr;
 
   constructor(child, browser, stderr) {
@@ -60,20 +63,32 @@ class ChromiumSession {
    * The extension's service worker. Chromium stops an idle worker and starts a new one on the
    * next event, so this finds the current one (waking it through the popup page if needed).
    */
-  async worker() {
-    const prefix = `chrome-extension://${CHROMIUM_EXTENSION_ID}/`;
+  async worker(extensionId = CHROMIUM_EXTENSION_ID) {
+    const prefix = `chrome-extension://${extensionId}/`;
     return waitUntil(async () => {
       const worker = this.#context.serviceWorkers().find((w) => w.url().startsWith(prefix));
       if (worker) return worker;
-      if (this.#popup) await this.#popup.reload();
+      if (extensionId === CHROMIUM_EXTENSION_ID) {
+        if (this.#popup) await this.#popup.reload();
+      } else {
+        // Another extension (a second product): its own popup page wakes its worker.
+        let page = this.#otherPopups.get(extensionId);
+        if (!page) {
+          page = await this.#context.newPage();
+          this.#otherPopups.set(extensionId, page);
+          await page.goto(`chrome-extension://${extensionId}/popup.html`);
+        } else {
+          await page.reload();
+        }
+      }
       return null;
     }, { what: 'the extension service worker', timeoutMs: 20_000 });
   }
 
   /** Calls globalThis.bridgekeeperDebug.<name>() in the service worker. */
-  async debug(name) {
+  async debug(name, extensionId = CHROMIUM_EXTENSION_ID) {
     for (let attempt = 0; ; attempt++) {
-      const worker = await this.worker();
+      const worker = await this.worker(extensionId);
       try {
         return await worker.evaluate((fn) => globalThis.bridgekeeperDebug[fn](), name);
       } catch (error) {
@@ -84,8 +99,8 @@ class ChromiumSession {
     }
   }
 
-  state() {
-    return this.debug('state');
+  state(extensionId = CHROMIUM_EXTENSION_ID) {
+    return this.debug('state', extensionId);
   }
 
   /** popup.html opened as a tab at popup size; it stays open for the whole session. */

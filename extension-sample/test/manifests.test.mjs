@@ -110,8 +110,12 @@ test('the built background module graph loads and starts the vendored client', (
         console.log(JSON.stringify({ opened, state: globalThis.bridgekeeperDebug.state().state }));
         process.exit(0);
       `;
-      const result = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: out, encoding: 'utf8' }));
-      assert.deepEqual(result, { opened: ['dev.bridgekeeper.host'], state: 'connecting' }, dir);
+      const run = () => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: out, encoding: 'utf8' }));
+      assert.deepEqual(run(), { opened: ['dev.bridgekeeper.host'], state: 'connecting' }, dir);
+      // Another product is the same build with another product.json: the background follows it.
+      const other = { hostName: 'dev.bridgekeeper.productb', productName: 'Product B', productCommand: 'productb' };
+      writeFileSync(join(dir, 'product.json'), JSON.stringify(other));
+      assert.deepEqual(run(), { opened: ['dev.bridgekeeper.productb'], state: 'connecting' }, dir);
     }
   } finally {
     rmSync(out, { recursive: true, force: true });
