@@ -102,19 +102,24 @@ final class AdminCommands {
             @Parameters(paramLabel = "CODE", description = "The six-digit code the browser shows, e.g. 042917.")
             String code;
 
-            abstract String verb();
+            private final String verb;
 
             /** The answer's field and the word printed: approved, rejected. */
-            abstract String done();
+            private final String done;
+
+            Answer(String verb, String done) {
+                this.verb = verb;
+                this.done = done;
+            }
 
             @Override
             JsonNode run(AdminClient client) throws IOException {
-                return client.call("pairings." + verb(), code);
+                return client.call("pairings." + verb, code);
             }
 
             @Override
             void print(JsonNode r, PrintWriter out) {
-                out.println(done() + " " + r.path(done()).asInt() + " pairing request(s)");
+                out.println(done + " " + r.path(done).asInt() + " pairing request(s)");
             }
         }
 
@@ -123,14 +128,8 @@ final class AdminCommands {
             "With --json: {\"approved\":<number of requests>}.",
         })
         static final class Approve extends Answer {
-            @Override
-            String verb() {
-                return "approve";
-            }
-
-            @Override
-            String done() {
-                return "approved";
+            Approve() {
+                super("approve", "approved");
             }
         }
 
@@ -139,14 +138,8 @@ final class AdminCommands {
             "With --json: {\"rejected\":<number of requests>}.",
         })
         static final class Reject extends Answer {
-            @Override
-            String verb() {
-                return "reject";
-            }
-
-            @Override
-            String done() {
-                return "rejected";
+            Reject() {
+                super("reject", "rejected");
             }
         }
 
@@ -173,11 +166,15 @@ final class AdminCommands {
 
     /** lock and unlock: the same call with another verb. */
     abstract static class LockState extends AdminCall {
-        abstract String command();
+        private final String command;
+
+        LockState(String command) {
+            this.command = command;
+        }
 
         @Override
         JsonNode run(AdminClient client) throws IOException {
-            return client.call(command(), null);
+            return client.call(command, null);
         }
 
         @Override
@@ -191,9 +188,8 @@ final class AdminCommands {
         "With --json: {\"locked\":true}.",
     })
     static final class Lock extends LockState {
-        @Override
-        String command() {
-            return "lock";
+        Lock() {
+            super("lock");
         }
     }
 
@@ -202,9 +198,8 @@ final class AdminCommands {
         "With --json: {\"locked\":<false once unlocked>}.",
     })
     static final class Unlock extends LockState {
-        @Override
-        String command() {
-            return "unlock";
+        Unlock() {
+            super("unlock");
         }
     }
 
