@@ -8,7 +8,7 @@
 // Reads extension-sample/dist/chromium (run `npm run build` there first), writes OUT_DIR
 // (default $TMPDIR/bridgekeeper-e2e/product-b/chromium) and prints one JSON line: {dir, extensionId,
 // hostName, name}. The product's identity goes into ONE small file the background reads,
-// product.json: {"hostName", "productName", "productCommand"} (the sample's build writes product
+// product.js ({hostName, productName, productCommand} as its default export; the sample writes product
 // A's); the background passes hostName to the client and the names into its texts.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,7 +53,7 @@ export function buildProduct({
   manifest.name = name;
   if (manifest.action?.default_title) manifest.action.default_title = name;
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(out, 'product.json'), `${JSON.stringify({ hostName, productName: name, productCommand: command }, null, 2)}\n`);
+  writeFileSync(join(out, 'product.js'), `export default ${JSON.stringify({ hostName, productName: name, productCommand: command }, null, 2)};\n`);
   return { dir: out, extensionId: extensionIdOf(spki), hostName, name };
 }
 

@@ -117,7 +117,7 @@ export function twoProductScenarios({ REPO, WORK, dirs, env, CHROMIUM, ctx, agen
           });
           const idB = s.product.extensionId;
           const callerB = `chrome-extension://${idB}/`;
-          // B's own texts (from its product.json) while its agent is not running yet.
+          // B's own texts (from its product.js) while its agent is not running yet.
           const downB = await stateOf(idB, (x) => x.state === 'desktop_unavailable', 'desktop_unavailable before its agent runs');
           check(downB.error?.message?.startsWith(`${NAME_B} isn't running`), `product B says "${downB.error?.message}"`);
           check((await ctx.chromium.debug('product', idB)).hostName === HOST_B, 'product B does not use its own host name');

@@ -6,10 +6,8 @@
 
 import { BridgekeeperClient, extensionApi, fromBase64, wipe } from '@bridgekeeper/client';
 import { serveSamplePages } from './pages.js';
-// Which desktop product this build talks to: its native messaging host name and the names its
-// texts use. The build ships product.json beside this file; another product's build replaces it
-// (see e2e/product-b.mjs), the code stays the same.
-import product from './product.json' with { type: 'json' };
+// Which desktop product this build talks to (product.js; another product's build replaces it).
+import product from './product.js';
 
 const api = extensionApi();
 const manifest = api.runtime.getManifest();

@@ -112,9 +112,9 @@ test('the built background module graph loads and starts the vendored client', (
       `;
       const run = () => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: out, encoding: 'utf8' }));
       assert.deepEqual(run(), { opened: ['dev.bridgekeeper.host'], state: 'connecting' }, dir);
-      // Another product is the same build with another product.json: the background follows it.
+      // Another product is the same build with another product.js: the background follows it.
       const other = { hostName: 'dev.bridgekeeper.productb', productName: 'Product B', productCommand: 'productb' };
-      writeFileSync(join(dir, 'product.json'), JSON.stringify(other));
+      writeFileSync(join(dir, 'product.js'), `export default ${JSON.stringify(other)};`);
       assert.deepEqual(run(), { opened: ['dev.bridgekeeper.productb'], state: 'connecting' }, dir);
     }
   } finally {
