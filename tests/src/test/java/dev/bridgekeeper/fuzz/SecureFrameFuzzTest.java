@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bridgekeeper.protocol.Limits;
 import dev.bridgekeeper.protocol.WireBase64;
 import dev.bridgekeeper.protocol.framing.Frames;
 import dev.bridgekeeper.agent.internal.ipc.IpcCodec;
@@ -68,7 +69,6 @@ class SecureFrameFuzzTest {
         final int max;
         final List<byte[]> sentCiphertexts = new ArrayList<>();
         ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        int sizeBeforeOverflow = -1;
         int expectedSent = 2;
         int expectedDelivered = 0;
         String failed;
@@ -192,9 +192,6 @@ class SecureFrameFuzzTest {
                 return;
             }
             sentCiphertexts.add(ct);
-            if (pending.size() <= max && pending.size() + plain.length > max) {
-                sizeBeforeOverflow = pending.size();
-            }
             pending.writeBytes(plain);
             if (more != null && more.booleanValue()) {
                 feed(frame, null);
@@ -202,10 +199,8 @@ class SecureFrameFuzzTest {
             }
             byte[] whole = pending.toByteArray();
             pending = new ByteArrayOutputStream();
-            int before = sizeBeforeOverflow;
-            sizeBeforeOverflow = -1;
             if (whole.length > max) {
-                oversize(frame, whole, before);
+                oversize(frame, whole);
                 return;
             }
             String topic = PEEK.peek(whole).topic();
@@ -221,12 +216,13 @@ class SecureFrameFuzzTest {
         }
 
         /**
-         * PROTOCOL.md §4: a request over the limit gets too_large, anything else closes the
-         * connection. The desktop identifies the message from the start it kept: everything up to
-         * the piece that crossed the limit, and at least the first 16 KiB.
+         * PROTOCOL.md §4.3: a request over the limit gets too_large, anything else closes the
+         * connection. The protocol has the desktop keep a prefix of at least 16 KiB; this desktop
+         * keeps exactly the first 16 KiB (SecureTransport.OVERSIZE_PREFIX), so a topic or id that only comes
+         * after it cannot be seen.
          */
-        void oversize(byte[] frame, byte[] whole, int before) throws DecryptFailedException {
-            IpcCodec.Peek peek = PEEK.peek(Arrays.copyOf(whole, Math.max(before, Math.min(whole.length, OVERSIZE_PREFIX))));
+        void oversize(byte[] frame, byte[] whole) throws DecryptFailedException {
+            IpcCodec.Peek peek = PEEK.peek(Arrays.copyOf(whole, Math.min(whole.length, OVERSIZE_PREFIX)));
             if (!answerable(peek)) {
                 feed(frame, "protocol_error");
                 return;
@@ -240,7 +236,8 @@ class SecureFrameFuzzTest {
         }
 
         static boolean answerable(IpcCodec.Peek p) {
-            return Topics.RPC_REQUEST.equals(p.topic()) && p.requestId() != null && p.requestId().length() <= 200;
+            return Topics.RPC_REQUEST.equals(p.topic()) && p.requestId() != null && !p.requestId().isEmpty()
+                    && p.requestId().length() <= Limits.MAX_RPC_ID_CHARS;
         }
 
         /** Feeds a frame; {@code error} is the error it must cause, null for none. */
