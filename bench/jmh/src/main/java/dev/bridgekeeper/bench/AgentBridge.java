@@ -1,18 +1,19 @@
 package dev.bridgekeeper.bench;
 
 import dev.bridgekeeper.agent.DesktopBridge;
-import dev.bridgekeeper.agent.PairingApprover;
+import dev.bridgekeeper.biometrics.NoAuthenticator;
+import dev.bridgekeeper.ipc.Endpoint;
 import dev.bridgekeeper.agent.internal.ipc.InMemorySessionRepository;
 import dev.bridgekeeper.agent.internal.ipc.IpcClient;
 import dev.bridgekeeper.agent.internal.ipc.IpcMetrics;
 import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
 import dev.bridgekeeper.agent.internal.ipc.SessionRepository;
+import dev.bridgekeeper.noise.KeyPair;
 import dev.bridgekeeper.agent.internal.secure.IdentityStore;
 import dev.bridgekeeper.agent.internal.secure.NoiseCryptoProvider;
+import dev.bridgekeeper.agent.PairingApprover;
 import dev.bridgekeeper.agent.internal.secure.PairingStore;
 import dev.bridgekeeper.agent.internal.transport.NativeHostBackend;
-import dev.bridgekeeper.biometrics.NoAuthenticator;
-import dev.bridgekeeper.noise.KeyPair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -46,7 +49,7 @@ final class AgentBridge implements EndToEnd.Bridge {
     private final DesktopBridge bridge;
     private final int maxMessageSize;
     private final AtomicInteger connections = new AtomicInteger();
-    private final OpenExtensions extensions = new OpenExtensions();
+    private final List<IpcClient> extensions = new CopyOnWriteArrayList<>();
 
     AgentBridge(int maxMessageSize) throws IOException {
         this.maxMessageSize = maxMessageSize;
@@ -113,17 +116,21 @@ final class AgentBridge implements EndToEnd.Bridge {
                 .maxMessageSize(maxMessageSize)
                 .maxConcurrentRequests(1024)
                 .build();
-        return extensions.start(client, 60);
+        extensions.add(client);
+        client.start();
+        client.whenReady(Endpoint.desktop()).get(60, TimeUnit.SECONDS);
+        return client;
     }
 
     @Override
     public void disconnect(IpcClient extension) {
-        extensions.close(extension);
+        extensions.remove(extension);
+        extension.close();
     }
 
     @Override
     public void close() {
-        extensions.closeAll();
+        extensions.forEach(IpcClient::close);
         bridge.close();
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
