@@ -92,6 +92,10 @@ final class WaitingRoom implements AutoCloseable {
             return;
         }
         arrivals.add(new Guest(id, channel, peer, System.nanoTime() + timeoutNanos));
+        if (closed) {
+            closeArrivals(); // The selector thread may have ended before this one arrived.
+            return;
+        }
         selector.wakeup();
     }
 
@@ -152,6 +156,8 @@ final class WaitingRoom implements AutoCloseable {
             if (!closed) {
                 log.error("waiting room stopped: {}", e.toString());
             }
+        } finally {
+            shutDown();
         }
     }
 
@@ -231,9 +237,26 @@ final class WaitingRoom implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the selector thread, which closes the selector and the waiting connections itself:
+     * closing the selector from another thread races with a registration in progress on it (the
+     * JDK then fails inside {@code Selector.close()}).
+     */
     @Override
     public void close() {
         closed = true;
+        selector.wakeup();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** On the selector thread, as it ends. */
+    private void shutDown() {
         try {
             selector.close();
         } catch (IOException ignored) {
@@ -242,6 +265,11 @@ final class WaitingRoom implements AutoCloseable {
         for (Guest g : byDeadline) {
             close(g.channel);
         }
+        byDeadline.clear();
+        closeArrivals();
+    }
+
+    private void closeArrivals() {
         Guest g;
         while ((g = arrivals.poll()) != null) {
             close(g.channel);

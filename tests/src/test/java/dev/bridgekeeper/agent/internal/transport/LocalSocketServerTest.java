@@ -83,6 +83,21 @@ class LocalSocketServerTest {
     }
 
     @Test
+    void closingWhileConnectionsArriveLeavesNothingBehind() throws IOException {
+        // The waiting room registers each accepted connection with its selector; a close at that
+        // moment once failed inside Selector.close(). Many short lives make that moment likely.
+        Path socket = tmp.resolve("agent.sock");
+        for (int i = 0; i < 500; i++) {
+            LocalSocketServer s = LocalSocketServer.start(socket, LocalConnection::close);
+            try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                assertTrue(c.isConnected());
+                s.close();
+            }
+            assertFalse(Files.exists(socket), "run " + i + ": the socket file is removed");
+        }
+    }
+
+    @Test
     void aStaleSocketIsReplaced() throws IOException, InterruptedException {
         Path socket = tmp.resolve("agent.sock");
         // A socket file nobody listens on, as a crashed agent leaves it.
