@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bridgekeeper.agent.internal.ipc.CryptoProvider;
 import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
-import dev.bridgekeeper.agent.internal.ipc.PeerIdentity;
 import dev.bridgekeeper.agent.internal.ipc.SessionRepository;
 import dev.bridgekeeper.protocol.EnvelopeErrorCode;
 import dev.bridgekeeper.protocol.WireBase64;
@@ -29,8 +28,8 @@ final class InitiatorSession extends NoiseSession {
     private byte[] commitment;
     private byte[] extensionNonce;
 
-    InitiatorSession(NoiseCryptoProvider p, CryptoProvider.SessionIo io) {
-        super(p, io, true, p.ownCallerId);
+    InitiatorSession(NoiseCryptoProvider provider, CryptoProvider.SessionIo io) {
+        super(provider, io, true, provider.ownCallerId);
     }
 
     @Override
@@ -45,18 +44,19 @@ final class InitiatorSession extends NoiseSession {
             return;
         }
         byte[] payload = readHandshake(step, message);
-        if (payload == null || !acceptPeerPayload(payload)) {
+        HandshakePayload desktop = payload == null ? null : acceptPeerPayload(payload);
+        if (desktop == null) {
             return;
         }
         byte[] desktopKey = handshake.getRemoteStaticPublicKey();
         SessionRepository pins = io.sessions();
         if (!pins.list().isEmpty() && pins.findByKey(desktopKey).isEmpty()) {
-            p.listener.failed(IDENTITY_CHANGED, "desktop identity changed: its key is not the one pinned at pairing");
+            provider.listener.failed(IDENTITY_CHANGED, "desktop identity changed: its key is not the one pinned at pairing");
             fail(EnvelopeErrorCode.HANDSHAKE_FAILED, IDENTITY_CHANGED_MESSAGE);
             return;
         }
         sendHandshake(3, ownPayload());
-        finishHandshake(true);
+        finishHandshake(true, desktop);
         state = State.AWAIT_READY_OR_COMMIT;
     }
 
@@ -73,9 +73,9 @@ final class InitiatorSession extends NoiseSession {
                     return;
                 }
                 extensionNonce = new byte[PairingCodes.NONCE_BYTES];
-                p.random.nextBytes(extensionNonce);
+                provider.random.nextBytes(extensionNonce);
                 state = State.AWAIT_REVEAL;
-                ObjectNode nonce = p.json.createObjectNode();
+                ObjectNode nonce = provider.json.createObjectNode();
                 nonce.put("nonce", WireBase64.encode(extensionNonce));
                 sendIpc(WireTopics.PAIRING_NONCE, nonce);
                 return;
@@ -89,7 +89,7 @@ final class InitiatorSession extends NoiseSession {
                     return;
                 }
                 state = State.AWAIT_COMPLETE;
-                p.listener.pairingCode(PairingCodes.format(PairingCodes.code(handshakeHash, extensionNonce, desktopNonce)));
+                provider.listener.pairingCode(PairingCodes.format(PairingCodes.code(context().handshakeHash(), extensionNonce, desktopNonce)));
                 return;
             case WireTopics.PAIRING_COMPLETE:
                 if (state != State.AWAIT_COMPLETE) {
@@ -111,15 +111,15 @@ final class InitiatorSession extends NoiseSession {
                     pin(); // The desktop knows us from an earlier pairing whose pin we no longer hold.
                 }
                 state = State.READY;
-                io.ready(new PeerIdentity(peerName, PairingRecord.fingerprintOf(remoteStaticKey)));
-                p.listener.ready(peerName, peerVersion);
+                io.ready(context().peerIdentity());
+                provider.listener.ready(context().peerName(), context().peerVersion());
                 return;
             case WireTopics.PAIRING_REVOKED:
                 if (state != State.READY) {
                     break;
                 }
                 // The desktop closes the connection next; pairing again needs the user.
-                p.listener.failed("pairing_revoked", "the desktop revoked this extension's pairing");
+                provider.listener.failed("pairing_revoked", "the desktop revoked this extension's pairing");
                 return;
             default:
                 break;
@@ -132,20 +132,21 @@ final class InitiatorSession extends NoiseSession {
         for (PairingRecord old : List.copyOf(pins.list())) {
             pins.remove(old.id());
         }
-        pins.save(new PairingRecord("desktop", peerName, p.ownCallerId, remoteStaticKey, p.clock.instant(),
-                p.clock.instant()));
+        pins.save(new PairingRecord("desktop", context().peerName(), provider.ownCallerId, context().peerStaticKey(),
+                provider.clock.instant(),
+                provider.clock.instant()));
     }
 
     @Override
     void onPeerError(String code, String message) {
-        p.listener.failed(code, message);
+        provider.listener.failed(code, message);
     }
 
     @Override
     void onFailed(String code, String message) {
         // An identity change was already reported under its own code.
         if (!message.equals(IDENTITY_CHANGED_MESSAGE)) {
-            p.listener.failed(code, message);
+            provider.listener.failed(code, message);
         }
     }
 }

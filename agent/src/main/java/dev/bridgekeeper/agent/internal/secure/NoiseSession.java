@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 abstract class NoiseSession implements CryptoProvider.Session {
     private static final Logger log = LoggerFactory.getLogger(NoiseSession.class);
 
-    final NoiseCryptoProvider p;
+    final NoiseCryptoProvider provider;
     final CryptoProvider.SessionIo io;
     final IpcCodec codec;
     final Object lock = new Object();
@@ -40,28 +40,25 @@ abstract class NoiseSession implements CryptoProvider.Session {
 
     /** Set once the handshake is done; from then on IPC messages flow. */
     volatile SecureTransport transport;
-    byte[] handshakeHash;
-    byte[] remoteStaticKey;
-    /** The peer's name and version from its handshake payload. */
-    String peerName;
-    String peerVersion;
+    /** What the handshake established; null until it finishes. Under {@link #lock}. */
+    private SessionContext context;
 
     private final Object sendLock = new Object();
     private volatile boolean closed;
     private ScheduledFuture<?> handshakeDeadline;
     private final SecureEnvelopeReader secureReader;
 
-    NoiseSession(NoiseCryptoProvider p, CryptoProvider.SessionIo io, boolean initiator, String prologueCallerId) {
-        this.p = p;
+    NoiseSession(NoiseCryptoProvider provider, CryptoProvider.SessionIo io, boolean initiator, String prologueCallerId) {
+        this.provider = provider;
         this.io = io;
-        this.codec = new IpcCodec(p.json);
-        this.secureReader = new SecureEnvelopeReader(p.json);
+        this.codec = new IpcCodec(provider.json);
+        this.secureReader = new SecureEnvelopeReader(provider.json);
         if (prologueCallerId == null || prologueCallerId.isEmpty()) {
             throw new IllegalStateException("no caller id for the Noise prologue");
         }
         this.handshake = HandshakeState.initialize(HandshakePattern.parse(NoiseCryptoProvider.PROTOCOL_NAME),
-                initiator, NoiseCryptoProvider.prologue(prologueCallerId), p.identity,
-                p.ephemeralKeys == null ? null : p.ephemeralKeys.get(), null, null, null);
+                initiator, NoiseCryptoProvider.prologue(prologueCallerId), provider.identity,
+                provider.ephemeralKeys == null ? null : provider.ephemeralKeys.get(), null, null, null);
     }
 
     final String id() {
@@ -70,11 +67,11 @@ abstract class NoiseSession implements CryptoProvider.Session {
 
     /** Arms the handshake deadline and lets the role make its first move. */
     final void start() {
-        handshakeDeadline = p.scheduler.schedule(() -> {
+        handshakeDeadline = provider.scheduler.schedule(() -> {
             if (transport == null) {
-                fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "the handshake did not finish within " + p.handshakeTimeout.toSeconds() + " s");
+                fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "the handshake did not finish within " + provider.handshakeTimeout.toSeconds() + " s");
             }
-        }, p.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }, provider.handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         synchronized (lock) {
             onStart();
         }
@@ -105,7 +102,7 @@ abstract class NoiseSession implements CryptoProvider.Session {
         }
         JsonNode env;
         try {
-            env = p.json.readTree(frame);
+            env = provider.json.readTree(frame);
         } catch (IOException e) {
             fail(EnvelopeErrorCode.PROTOCOL_ERROR, "frame is not valid JSON");
             return;
@@ -253,14 +250,19 @@ abstract class NoiseSession implements CryptoProvider.Session {
     }
 
     /** Completes the handshake: splits, and keeps what pairing needs. Under {@link #lock}. */
-    final void finishHandshake(boolean initiator) {
-        handshakeHash = handshake.getHandshakeHash();
-        remoteStaticKey = handshake.getRemoteStaticPublicKey();
+    final void finishHandshake(boolean initiator, HandshakePayload peer) {
+        context = new SessionContext(handshake.getRemoteStaticPublicKey(), handshake.getHandshakeHash(),
+                peer.name(), peer.version());
         CipherStatePair pair = handshake.split();
         transport = new SecureTransport(pair.sender(initiator), pair.receiver(initiator), io.maxMessageSize());
         if (handshakeDeadline != null) {
             handshakeDeadline.cancel(false);
         }
+    }
+
+    /** What the finished handshake established; null before. */
+    final SessionContext context() {
+        return context;
     }
 
     /** Reads a handshake message; false (after failing the connection) if it does not verify. */
@@ -281,7 +283,7 @@ abstract class NoiseSession implements CryptoProvider.Session {
             fail(EnvelopeErrorCode.HANDSHAKE_FAILED, "could not write handshake step " + step);
             return;
         }
-        ObjectNode env = p.json.createObjectNode();
+        ObjectNode env = provider.json.createObjectNode();
         env.put("type", Vocabulary.TYPE_HANDSHAKE);
         env.put("step", step);
         env.put("data", WireBase64.encode(message));
@@ -290,21 +292,17 @@ abstract class NoiseSession implements CryptoProvider.Session {
 
     /** This side's handshake payload: {@code {"name","version","protocol":1}}. */
     final byte[] ownPayload() {
-        return HandshakePayload.encode(p.json, p.name, p.version);
+        return HandshakePayload.encode(provider.json, provider.name, provider.version);
     }
 
-    /** Checks and keeps the peer's handshake payload; false (after failing) if it is unfit. */
-    final boolean acceptPeerPayload(byte[] payload) {
-        HandshakePayload peer;
+    /** The peer's handshake payload, or null (after failing) if it is unfit. */
+    final HandshakePayload acceptPeerPayload(byte[] payload) {
         try {
-            peer = HandshakePayload.decode(p.json, payload);
+            return HandshakePayload.decode(provider.json, payload);
         } catch (ProtocolViolation v) {
             fail(v.code(), v.getMessage());
-            return false;
+            return null;
         }
-        peerName = peer.name();
-        peerVersion = peer.version();
-        return true;
     }
 
     /** Sends one IPC message of this session's own (pairing, session) through the secure channel. */
@@ -338,7 +336,7 @@ abstract class NoiseSession implements CryptoProvider.Session {
 
     private void sendFrame(ObjectNode envelope) {
         try {
-            io.sendFrame(p.json.writeValueAsBytes(envelope));
+            io.sendFrame(provider.json.writeValueAsBytes(envelope));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bridgekeeper.agent.internal.ipc.CryptoProvider;
 import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
-import dev.bridgekeeper.agent.internal.ipc.PeerIdentity;
 import java.time.Duration;
 import java.time.Instant;
 import dev.bridgekeeper.protocol.EnvelopeErrorCode;
@@ -37,21 +36,20 @@ final class ResponderSession extends NoiseSession {
     private ScheduledFuture<?> pairingDeadline;
     private CompletableFuture<Boolean> approval;
 
-    ResponderSession(NoiseCryptoProvider p, CryptoProvider.SessionIo io) {
-        super(p, io, false, io.info().callerId());
-        p.liveSessions.add(this);
+    ResponderSession(NoiseCryptoProvider provider, CryptoProvider.SessionIo io) {
+        super(provider, io, false, io.info().callerId());
+        provider.liveSessions.add(this);
     }
 
     /** If this session's peer has this key fingerprint: {@code pairing.revoked}, then close. */
     boolean revokeIfKey(String keyFingerprint) {
         synchronized (lock) {
-            if (isClosed() || remoteStaticKey == null
-                    || !PairingRecord.fingerprintOf(remoteStaticKey).equals(keyFingerprint)) {
+            if (isClosed() || context() == null || !context().peerFingerprint().equals(keyFingerprint)) {
                 return false;
             }
             log.info("connection {}: pairing revoked; disconnecting", id());
             if (state == State.READY) {
-                sendIpc(WireTopics.PAIRING_REVOKED, p.json.createObjectNode());
+                sendIpc(WireTopics.PAIRING_REVOKED, provider.json.createObjectNode());
             }
             state = State.DONE;
             close();
@@ -85,11 +83,12 @@ final class ResponderSession extends NoiseSession {
             sendHandshake(2, ownPayload());
             return;
         }
-        if (!acceptPeerPayload(payload)) {
+        HandshakePayload extension = acceptPeerPayload(payload);
+        if (extension == null) {
             return;
         }
-        finishHandshake(false);
-        Optional<PairingRecord> known = io.sessions().findByKey(remoteStaticKey);
+        finishHandshake(false, extension);
+        Optional<PairingRecord> known = io.sessions().findByKey(context().peerStaticKey());
         if (known.isPresent()) {
             recordSeen(known.get());
             becomeReady();
@@ -104,7 +103,7 @@ final class ResponderSession extends NoiseSession {
      * extensions after an agent restart) behind one disk sync each.
      */
     private void recordSeen(PairingRecord r) {
-        Instant now = p.clock.instant();
+        Instant now = provider.clock.instant();
         Instant last = r.lastSeen();
         if (last != null && !now.isBefore(last)
                 && Duration.between(last, now).compareTo(LAST_SEEN_RESOLUTION) < 0) {
@@ -119,17 +118,17 @@ final class ResponderSession extends NoiseSession {
     }
 
     private void startPairing() {
-        if (!p.pairingLimiter.tryAcquire()) {
+        if (!provider.pairingLimiter.tryAcquire()) {
             fail(EnvelopeErrorCode.PAIRING_REJECTED, "too many pairing attempts; wait a minute and try again");
             return;
         }
-        log.info("connection {}: unknown extension '{}' ({}), pairing", id(), peerName,
-                PairingRecord.fingerprintOf(remoteStaticKey).substring(0, 16));
+        log.info("connection {}: unknown extension '{}' ({}), pairing", id(), context().peerName(),
+                context().peerFingerprint().substring(0, 16));
         desktopNonce = new byte[PairingCodes.NONCE_BYTES];
-        p.random.nextBytes(desktopNonce);
+        provider.random.nextBytes(desktopNonce);
         state = State.AWAIT_NONCE;
-        pairingDeadline = p.scheduler.schedule(this::pairingTimedOut, p.pairingTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        ObjectNode commit = p.json.createObjectNode();
+        pairingDeadline = provider.scheduler.schedule(this::pairingTimedOut, provider.pairingTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ObjectNode commit = provider.json.createObjectNode();
         commit.put("commitment", WireBase64.encode(PairingCodes.commitment(desktopNonce)));
         sendIpc(WireTopics.PAIRING_COMMIT, commit);
     }
@@ -146,15 +145,15 @@ final class ResponderSession extends NoiseSession {
             return;
         }
         state = State.AWAIT_APPROVAL;
-        ObjectNode reveal = p.json.createObjectNode();
+        ObjectNode reveal = provider.json.createObjectNode();
         reveal.put("nonce", WireBase64.encode(desktopNonce));
         sendIpc(WireTopics.PAIRING_REVEAL, reveal);
-        String code = PairingCodes.format(PairingCodes.code(handshakeHash, extensionNonce, desktopNonce));
-        PairingRequest request = new PairingRequest(id(), peerName, peerVersion, io.info().callerId(), code,
-                PairingRecord.fingerprintOf(remoteStaticKey));
+        String code = PairingCodes.format(PairingCodes.code(context().handshakeHash(), extensionNonce, desktopNonce));
+        PairingRequest request = new PairingRequest(id(), context().peerName(), context().peerVersion(),
+                io.info().callerId(), code, context().peerFingerprint());
         CompletableFuture<Boolean> answer;
         try {
-            answer = p.approver.approve(request);
+            answer = provider.approver.approve(request);
         } catch (RuntimeException e) {
             log.warn("connection {}: the pairing approver failed: {}", id(), e.toString());
             answer = CompletableFuture.completedFuture(false);
@@ -170,15 +169,16 @@ final class ResponderSession extends NoiseSession {
             }
             state = approved ? State.READY : State.DONE;
             pairingDeadline.cancel(false);
-            ObjectNode complete = p.json.createObjectNode();
+            ObjectNode complete = provider.json.createObjectNode();
             if (!approved) {
                 complete.put("approved", false);
                 sendIpc(WireTopics.PAIRING_COMPLETE, complete);
                 fail(EnvelopeErrorCode.PAIRING_REJECTED, "the desktop's user did not approve the pairing");
                 return;
             }
-            PairingRecord record = new PairingRecord(HexFormat.of().formatHex(AtomicFiles.randomBytes(8)), peerName,
-                    io.info().callerId(), remoteStaticKey, p.clock.instant(), p.clock.instant());
+            PairingRecord record = new PairingRecord(HexFormat.of().formatHex(AtomicFiles.randomBytes(8)),
+                    context().peerName(), io.info().callerId(), context().peerStaticKey(), provider.clock.instant(),
+                    provider.clock.instant());
             try {
                 io.sessions().save(record);
             } catch (RuntimeException e) {
@@ -188,7 +188,7 @@ final class ResponderSession extends NoiseSession {
                 fail(EnvelopeErrorCode.INTERNAL, "the desktop could not save the pairing (is its disk full?)");
                 return;
             }
-            log.info("connection {}: paired extension '{}' as {}", id(), peerName, record.id());
+            log.info("connection {}: paired extension '{}' as {}", id(), context().peerName(), record.id());
             complete.put("approved", true);
             sendIpc(WireTopics.PAIRING_COMPLETE, complete);
             becomeReady();
@@ -201,24 +201,24 @@ final class ResponderSession extends NoiseSession {
                 return;
             }
             state = State.DONE;
-            ObjectNode complete = p.json.createObjectNode();
+            ObjectNode complete = provider.json.createObjectNode();
             complete.put("approved", false);
             sendIpc(WireTopics.PAIRING_COMPLETE, complete);
-            fail(EnvelopeErrorCode.PAIRING_REJECTED, "no answer to the pairing within " + p.pairingTimeout.toSeconds() + " s");
+            fail(EnvelopeErrorCode.PAIRING_REJECTED, "no answer to the pairing within " + provider.pairingTimeout.toSeconds() + " s");
         }
     }
 
     private void becomeReady() {
         state = State.READY;
-        ObjectNode ready = p.json.createObjectNode();
+        ObjectNode ready = provider.json.createObjectNode();
         ready.put("paired", true);
         sendIpc(WireTopics.SESSION_READY, ready);
-        io.ready(new PeerIdentity(peerName, PairingRecord.fingerprintOf(remoteStaticKey)));
+        io.ready(context().peerIdentity());
     }
 
     @Override
     void onClose() {
-        p.liveSessions.remove(this);
+        provider.liveSessions.remove(this);
         if (pairingDeadline != null) {
             pairingDeadline.cancel(false);
         }
