@@ -213,11 +213,6 @@ abstract class NoiseSession implements CryptoProvider.Session {
         }
     }
 
-    /** Kept for the decoder's tests: {@link SecureEnvelopeReader#decodePaddedBase64}. */
-    static int decodePaddedBase64(byte[] in, int length, byte[] out) {
-        return SecureEnvelopeReader.decodePaddedBase64(in, 0, length, out);
-    }
-
     private void dispatch(byte[] plaintext) {
         IpcCodec.Peek peek = codec.peek(plaintext);
         String topic = peek.topic();

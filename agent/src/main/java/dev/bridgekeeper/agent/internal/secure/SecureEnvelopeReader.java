@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bridgekeeper.noise.CipherState;
+import dev.bridgekeeper.protocol.WireBase64;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Reads a well-formed {@code secure} envelope (PROTOCOL.md §4) without a JSON tree or a String
@@ -20,15 +20,6 @@ final class SecureEnvelopeReader {
 
     /** Base64 text of the largest Noise message (65,535 bytes). */
     private static final int MAX_SECURE_BASE64 = (CipherState.MAX_MESSAGE_LENGTH + 2) / 3 * 4;
-    private static final byte[] BASE64_VALUES = new byte[128];
-
-    static {
-        Arrays.fill(BASE64_VALUES, (byte) -1);
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (int i = 0; i < alphabet.length(); i++) {
-            BASE64_VALUES[alphabet.charAt(i)] = (byte) i;
-        }
-    }
 
     private final ObjectMapper json;
     /** The decoded {@code data} of the envelope last read; reused for every frame. */
@@ -103,47 +94,7 @@ final class SecureEnvelopeReader {
         if (!"secure".equals(type) || textLength < 0) {
             return null;
         }
-        int length = decodePaddedBase64(frame, dataFrom, textLength, ciphertext);
+        int length = WireBase64.decodeInto(frame, dataFrom, textLength, ciphertext);
         return length < 0 ? null : new Piece(length, more);
-    }
-
-    /**
-     * Decodes {@code length} bytes of padded standard base64 from {@code in} at {@code from} into
-     * {@code out} without allocating; -1 for anything else, which the general path then judges
-     * with {@link dev.bridgekeeper.protocol.WireBase64}.
-     */
-    static int decodePaddedBase64(byte[] in, int from, int length, byte[] out) {
-        if (length % 4 != 0) {
-            return -1;
-        }
-        int pad = length == 0 ? 0 : (in[from + length - 1] == '=' ? (in[from + length - 2] == '=' ? 2 : 1) : 0);
-        int outLength = length / 4 * 3 - pad;
-        if (outLength > out.length) {
-            return -1;
-        }
-        int o = 0;
-        for (int i = 0; i < length; i += 4) {
-            int a = value(in[from + i]);
-            int b = value(in[from + i + 1]);
-            boolean last = i + 4 == length;
-            int c = last && pad == 2 ? 0 : value(in[from + i + 2]);
-            int d = last && pad >= 1 ? 0 : value(in[from + i + 3]);
-            if ((a | b | c | d) < 0) {
-                return -1;
-            }
-            int bits = a << 18 | b << 12 | c << 6 | d;
-            out[o++] = (byte) (bits >> 16);
-            if (o < outLength) {
-                out[o++] = (byte) (bits >> 8);
-            }
-            if (o < outLength) {
-                out[o++] = (byte) bits;
-            }
-        }
-        return outLength;
-    }
-
-    private static int value(byte b) {
-        return b < 0 ? -1 : BASE64_VALUES[b];
     }
 }

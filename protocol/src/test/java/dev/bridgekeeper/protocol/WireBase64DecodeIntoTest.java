@@ -1,4 +1,4 @@
-package dev.bridgekeeper.agent.internal.secure;
+package dev.bridgekeeper.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The allocation-free decoder of secure frames agrees with java.util.Base64 wherever it answers. */
-class PaddedBase64Test {
+class WireBase64DecodeIntoTest {
     @Test
     void agreesWithTheJdkOnEveryLengthAndRefusesWhatItDoesNotHandle() {
         Random random = new Random(7);
@@ -19,16 +19,20 @@ class PaddedBase64Test {
             byte[] data = new byte[n];
             random.nextBytes(data);
             byte[] text = Base64.getEncoder().encode(data);
-            int len = NoiseSession.decodePaddedBase64(text, text.length, out);
+            int len = WireBase64.decodeInto(text, 0, text.length, out);
             assertEquals(n, len);
             assertArrayEquals(data, Arrays.copyOf(out, len));
+            byte[] inFrame = new byte[text.length + 12]; // as in a frame: {"data":"<text>"}
+            System.arraycopy(text, 0, inFrame, 9, text.length);
+            assertEquals(n, WireBase64.decodeInto(inFrame, 9, text.length, out));
+            assertArrayEquals(data, Arrays.copyOf(out, n));
         }
         for (String bad : new String[] {"abc", "ab=c", "a===", "====", "ab!d", "YW=", "YQ==YQ==", "Y Q=="}) {
             byte[] text = bad.getBytes(StandardCharsets.US_ASCII);
-            assertEquals(-1, NoiseSession.decodePaddedBase64(text, text.length, out), bad);
+            assertEquals(-1, WireBase64.decodeInto(text, 0, text.length, out), bad);
         }
         byte[] tooLong = Base64.getEncoder().encode(new byte[9]);
-        assertEquals(-1, NoiseSession.decodePaddedBase64(tooLong, tooLong.length, new byte[8]));
+        assertEquals(-1, WireBase64.decodeInto(tooLong, 0, tooLong.length, new byte[8]));
     }
 
     @Test
@@ -41,7 +45,7 @@ class PaddedBase64Test {
             for (int j = 0; j < text.length; j++) {
                 text[j] = alphabet[random.nextInt(alphabet.length)];
             }
-            int len = NoiseSession.decodePaddedBase64(text, text.length, out);
+            int len = WireBase64.decodeInto(text, 0, text.length, out);
             if (len >= 0) {
                 assertArrayEquals(Base64.getDecoder().decode(text), Arrays.copyOf(out, len), new String(text));
             }
