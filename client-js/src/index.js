@@ -41,5 +41,5 @@ export { fromBase64, toBase64, wipe } from './bytes.js';
 /** @typedef {import('./messages.js').MessageText} MessageText */
 /** @typedef {import('./messages.js').MessageContext} MessageContext */
 /** @typedef {import('./messages.js').MessageKey} MessageKey */
-/** @typedef {import('./page.js').PagePolicyEntry} PagePolicyEntry */
-/** @typedef {import('./page.js').ServePagesOptions} ServePagesOptions */
+/** @typedef {import('./page-serve.js').PagePolicyEntry} PagePolicyEntry */
+/** @typedef {import('./page-serve.js').ServePagesOptions} ServePagesOptions */

@@ -227,3 +227,36 @@ test('a page that asks before the content script is listening is answered once t
   stop();
   context.client.close();
 });
+
+test('a page channel checks the desktop version through the extension, which tells only allowed channels', async () => {
+  const ext = await extensionWithPages([{ origin: ALLOWED, methods: ['biometric.*', 'notes.count', 'ipc.*'] }]);
+  ext.desktop.channels = { ipc: '1.0.0', biometric: '1.2.0', vault: '3.0.0' };
+  ext.desktop.handlers.set('biometric.status', async () => ({ available: true }));
+  const { page, win } = ext.openPage(`${ALLOWED}/`);
+  const answers = [];
+  win.addEventListener('message', (event) => answers.push(event.data?.['bridgekeeper:extension']));
+
+  assert.deepEqual(await page.channel('biometric', '1.1.0').status(), { available: true });
+  const check = answers.find((m) => m?.type === 'result' && m.result?.channel === 'biometric');
+  assert.deepEqual(check.result, { channel: 'biometric', offered: '1.2.0' }, 'only the asked channel, nothing else of ipc.discover');
+
+  const sent = () => ext.desktop.requests.filter((r) => r.method.startsWith('biometric.') || r.method.startsWith('notes.')).length;
+  const before = sent();
+  for (const [name, version, offered] of [['biometric', '2.0.0', '1.2.0'], ['biometric', '1.3.0', '1.2.0'], ['notes', '1.0.0', null]]) {
+    await assert.rejects(page.channel(name, version).status(), (e) => {
+      assert.ok(e instanceof RpcError, String(e));
+      assert.equal(e.code, 'version_mismatch');
+      assert.deepEqual(e.data, { channel: name, required: version, offered });
+      return true;
+    }, `${name} ${version}`);
+  }
+  assert.equal(sent(), before, 'nothing went to the desktop for a mismatched channel');
+
+  // A channel this origin may not call, or the IPC layer's own, is not even told.
+  for (const name of ['vault', 'ipc']) {
+    await assert.rejects(page.channel(name, '1.0.0').anything(), (e) => e.code === 'not_allowed', name);
+  }
+  assert.throws(() => page.channel('biometric', 'one'), TypeError);
+  assert.equal(ext.client.state, 'ready');
+  ext.close();
+});
