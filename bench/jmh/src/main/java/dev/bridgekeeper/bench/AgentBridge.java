@@ -1,19 +1,18 @@
 package dev.bridgekeeper.bench;
 
 import dev.bridgekeeper.agent.DesktopBridge;
-import dev.bridgekeeper.biometrics.NoAuthenticator;
-import dev.bridgekeeper.ipc.Endpoint;
+import dev.bridgekeeper.agent.PairingApprover;
 import dev.bridgekeeper.agent.internal.ipc.InMemorySessionRepository;
 import dev.bridgekeeper.agent.internal.ipc.IpcClient;
 import dev.bridgekeeper.agent.internal.ipc.IpcMetrics;
 import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
 import dev.bridgekeeper.agent.internal.ipc.SessionRepository;
-import dev.bridgekeeper.noise.KeyPair;
 import dev.bridgekeeper.agent.internal.secure.IdentityStore;
 import dev.bridgekeeper.agent.internal.secure.NoiseCryptoProvider;
-import dev.bridgekeeper.agent.PairingApprover;
 import dev.bridgekeeper.agent.internal.secure.PairingStore;
 import dev.bridgekeeper.agent.internal.transport.NativeHostBackend;
+import dev.bridgekeeper.biometrics.NoAuthenticator;
+import dev.bridgekeeper.noise.KeyPair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -49,7 +46,7 @@ final class AgentBridge implements EndToEnd.Bridge {
     private final DesktopBridge bridge;
     private final int maxMessageSize;
     private final AtomicInteger connections = new AtomicInteger();
-    private final List<IpcClient> extensions = new CopyOnWriteArrayList<>();
+    private final OpenExtensions extensions = new OpenExtensions();
 
     AgentBridge(int maxMessageSize) throws IOException {
         this.maxMessageSize = maxMessageSize;
@@ -116,21 +113,17 @@ final class AgentBridge implements EndToEnd.Bridge {
                 .maxMessageSize(maxMessageSize)
                 .maxConcurrentRequests(1024)
                 .build();
-        extensions.add(client);
-        client.start();
-        client.whenReady(Endpoint.desktop()).get(60, TimeUnit.SECONDS);
-        return client;
+        return extensions.start(client, 60);
     }
 
     @Override
     public void disconnect(IpcClient extension) {
-        extensions.remove(extension);
-        extension.close();
+        extensions.close(extension);
     }
 
     @Override
     public void close() {
-        extensions.forEach(IpcClient::close);
+        extensions.closeAll();
         bridge.close();
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,24 +1,21 @@
 package dev.bridgekeeper.bench;
 
+import dev.bridgekeeper.agent.PairingApprover;
 import dev.bridgekeeper.agent.internal.ipc.CryptoProvider;
-import dev.bridgekeeper.ipc.Endpoint;
-import dev.bridgekeeper.testing.InMemoryHub;
 import dev.bridgekeeper.agent.internal.ipc.InMemorySessionRepository;
 import dev.bridgekeeper.agent.internal.ipc.IpcClient;
 import dev.bridgekeeper.agent.internal.ipc.IpcMetrics;
-import dev.bridgekeeper.testing.NoEncryptionCryptoProvider;
 import dev.bridgekeeper.agent.internal.ipc.PairingRecord;
 import dev.bridgekeeper.agent.internal.ipc.SessionRepository;
-import dev.bridgekeeper.noise.KeyPair;
 import dev.bridgekeeper.agent.internal.secure.NoiseCryptoProvider;
-import dev.bridgekeeper.agent.PairingApprover;
+import dev.bridgekeeper.ipc.Endpoint;
+import dev.bridgekeeper.noise.KeyPair;
+import dev.bridgekeeper.testing.InMemoryHub;
+import dev.bridgekeeper.testing.NoEncryptionCryptoProvider;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A desktop and its extensions in one JVM: {@link IpcClient}s over an {@link InMemoryHub}, with
@@ -38,7 +35,7 @@ final class InProcessBridge implements EndToEnd.Bridge {
     private final KeyPair extensionKey = KeyPair.generate(RANDOM);
     private final SessionRepository desktopPairings = new InMemorySessionRepository();
     private final IpcClient desktop;
-    private final List<IpcClient> extensions = new CopyOnWriteArrayList<>();
+    private final OpenExtensions extensions = new OpenExtensions();
 
     InProcessBridge(boolean encrypted, int maxMessageSize) throws IOException {
         this.encrypted = encrypted;
@@ -92,21 +89,17 @@ final class InProcessBridge implements EndToEnd.Bridge {
         IpcClient client = IpcClient.builder().backend(backend).cryptoProvider(crypto).sessionRepository(pins)
                 .identity("Bench Extension", "1.0.0").maxMessageSize(maxMessageSize).maxConcurrentRequests(1024)
                 .build();
-        extensions.add(client);
-        client.start();
-        client.whenReady(Endpoint.desktop()).get(30, TimeUnit.SECONDS);
-        return client;
+        return extensions.start(client, 30);
     }
 
     @Override
     public void disconnect(IpcClient extension) {
-        extensions.remove(extension);
-        extension.close();
+        extensions.close(extension);
     }
 
     @Override
     public void close() {
-        extensions.forEach(IpcClient::close);
+        extensions.closeAll();
         desktop.close();
         hub.close();
     }
