@@ -23,7 +23,7 @@ import { Agent } from './lib/agent.mjs';
 import { CHROMIUM_EXTENSION_ID, launchChromium } from './lib/chromium.mjs';
 import { FIREFOX_ADDON_ID, launchFirefox } from './lib/firefox.mjs';
 import { twoProductScenarios } from './two-products.mjs';
-import { check, killAllTracked, run, startTracked, stopTracked, tail, waitUntil } from './lib/util.mjs';
+import { check, killAllTracked, run, sleep, startTracked, stopTracked, tail, waitUntil } from './lib/util.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = process.env.BK_E2E_WORK;
@@ -578,6 +578,54 @@ if (process.env.BK_E2E_PAGE_LEG !== '0') {
         const own = (await ctx.chromium.state()).biometrics;
         check(/^connected to /.test(status) && biometrics === JSON.stringify(outcome.status),
           `page shows "${status}" / "${biometrics}" (extension's own view: ${JSON.stringify(own)})`);
+      },
+    },
+    {
+      name: 'chromium page-leg: a page that floods is rate limited and the extension keeps working',
+      needs: ['chromium page-leg: a page on http://127.0.0.1'],
+      async run() {
+        const origin = `http://127.0.0.1:${pageLeg.port}`;
+        const context = (await ctx.chromium.popup()).context();
+        const page = await context.newPage();
+        let tally;
+        try {
+          await page.goto(`${origin}/index.html`);
+          await page.waitForFunction(() => globalThis.bridgekeeperPage !== undefined, null, { timeout: 60_000 });
+          // A hostile page does not use PageClient: it posts raw page messages as fast as it can.
+          tally = await page.evaluate(async (count) => {
+            const answers = new Map();
+            window.addEventListener('message', (event) => {
+              const answer = event.data?.['bridgekeeper:extension'];
+              if (typeof answer?.id === 'string' && answer.id.startsWith('flood-')) answers.set(answer.id, answer);
+            });
+            for (let i = 0; i < count; i++) {
+              window.postMessage({ 'bridgekeeper:page': { type: 'call', id: `flood-${i}`, method: 'biometric.status', params: {} } }, location.origin);
+            }
+            const deadline = Date.now() + 60_000;
+            while (answers.size < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+            const codes = {};
+            for (const answer of answers.values()) {
+              const key = answer.type === 'result' ? 'result' : answer.error?.code ?? 'unknown';
+              codes[key] = (codes[key] ?? 0) + 1;
+            }
+            return { answered: answers.size, codes };
+          }, 200);
+        } finally {
+          await page.close();
+        }
+        check(tally.answered === 200, `${tally.answered} of 200 flood messages were answered: ${JSON.stringify(tally.codes)}`);
+        check((tally.codes.rate_limited ?? 0) > 0, `nothing was rate limited: ${JSON.stringify(tally.codes)}`);
+        // How many get through depends on how fast the background drains the flood (burst 20, then
+        // 5 per second): only that some did and the rest were refused is certain.
+        check((tally.codes.result ?? 0) > 0, `no call of the flood reached the desktop: ${JSON.stringify(tally.codes)}`);
+        check(Object.keys(tally.codes).every((code) => code === 'result' || code === 'rate_limited'), `unexpected answers: ${JSON.stringify(tally.codes)}`);
+        const state = await ctx.chromium.state();
+        check(state.state === 'ready', `the extension's own session is ${state.state} after the flood`);
+        // Once its bucket refills, the same page is served again.
+        await sleep(5_000);
+        const { outcome } = await pageOutcome(origin);
+        check(!outcome.error && outcome.status, `after the flood the page got ${JSON.stringify(outcome)}`);
+        console.log(`      flood of 200: ${JSON.stringify(tally.codes)}`);
       },
     },
     {
