@@ -390,6 +390,7 @@ const scenarios = [
 
 const DESKTOP_APP_JAR = process.env.BK_E2E_DESKTOP_APP ?? '';
 const DESKTOP_APP_DISPLAY = process.env.BK_E2E_DISPLAY ?? '';
+const DIALOG_TITLE_PREFIX = 'Pairing request'; // ApprovalDialog.TITLE_PREFIX
 const sampleApp = { child: null, stderr: '', buttons: path.join(dirs.logs, 'desktop-app-buttons.jsonl') };
 
 /** Starts Sample Notes on the agent's socket and data directory (so the extension knows its key). */
@@ -409,7 +410,7 @@ async function startSampleApp() {
 
 /**
  * Brings Chromium to a fresh pairing request and answers it by clicking `button` (approve or
- * reject) in the app's dialog: the app reports where its buttons are on the X screen, and xdotool
+ * reject) in the app's dialog: the app reports where its buttons are in its window, and xdotool
  * moves the pointer there and clicks, as a person does. Returns the extension's state afterwards.
  */
 async function pairThroughSampleAppDialog(button) {
@@ -430,11 +431,31 @@ async function pairThroughSampleAppDialog(button) {
     }
     return lines.find((d) => d.code === state.pairingCode.display) ?? null;
   }, { what: `the app's dialog showing ${state.pairingCode.display}`, timeoutMs: 30_000 });
-  const [x, y] = dialog[button];
-  const click = await run('xdotool', ['mousemove', '--sync', String(x), String(y), 'click', '1'],
-    { env: { ...env, DISPLAY: DESKTOP_APP_DISPLAY } });
-  check(click.code === 0, `xdotool failed (${click.code}): ${click.stderr}`);
+  await clickInDialog(dialog[button]);
   return state;
+}
+
+/**
+ * Clicks at `[x, y]` within the app's dialog window, once the X server shows it (a click before the
+ * window is mapped goes to whatever is under it). The dialog closes when a button is clicked; if it
+ * stays open, the failure says where the click went.
+ */
+async function clickInDialog([x, y]) {
+  const xenv = { ...env, DISPLAY: DESKTOP_APP_DISPLAY };
+  const dialogWindow = async () => {
+    const found = await run('xdotool', ['search', '--onlyvisible', '--name', `^${DIALOG_TITLE_PREFIX}`], { env: xenv });
+    return found.code === 0 ? found.stdout.trim().split('\n')[0] : null;
+  };
+  const window = await waitUntil(dialogWindow, { what: 'the X server to show the app\'s dialog', timeoutMs: 15_000 });
+  const click = await run('xdotool', ['mousemove', '--sync', '--window', window, String(x), String(y), 'click', '1'],
+    { env: xenv });
+  check(click.code === 0, `xdotool failed (${click.code}): ${click.stderr}`);
+  try {
+    await waitUntil(async () => (await dialogWindow()) === null, { what: 'the dialog to close after the click', timeoutMs: 10_000 });
+  } catch (error) {
+    const where = await run('bash', ['-c', `xdotool getwindowgeometry ${window}; xdotool getmouselocation`], { env: xenv });
+    throw new Error(`${error.message}; clicked at ${x},${y} in window ${window}: ${where.stdout.trim().replace(/\s+/g, ' ')}`);
+  }
 }
 
 if (DESKTOP_APP_JAR && DESKTOP_APP_DISPLAY) {

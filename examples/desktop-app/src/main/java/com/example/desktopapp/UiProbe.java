@@ -7,15 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import javax.swing.SwingUtilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A hook for tests that click the real buttons from outside this process (the browser e2e, with
  * {@code xdotool}): when the system property {@code sample.notes.uiProbe} names a file, each
- * approval dialog that opens appends one line there with its code and the screen centres of its
- * Approve and Reject buttons. Off unless that property is set; it writes no secret (the code is on
- * screen and in the browser anyway).
+ * approval dialog that opens appends one line there with its code and the centres of its Approve
+ * and Reject buttons, relative to the dialog's window: the X server may not have moved a window
+ * just opened to its place yet, so a screen position read then can be stale (it was, under Xvfb,
+ * now and then). Off unless that property is set; it writes no secret (the code is on screen and
+ * in the browser anyway).
  */
 final class UiProbe {
     private static final Logger log = LoggerFactory.getLogger(UiProbe.class);
@@ -28,8 +31,8 @@ final class UiProbe {
         if (file == null || file.isBlank()) {
             return;
         }
-        Point a = centre(d.approveButton());
-        Point r = centre(d.rejectButton());
+        Point a = centreInWindow(d.approveButton());
+        Point r = centreInWindow(d.rejectButton());
         String line = String.format("{\"title\":\"%s\",\"code\":\"%s\",\"approve\":[%d,%d],\"reject\":[%d,%d]}%n",
                 d.getTitle(), d.request().code(), a.x, a.y, r.x, r.y);
         try {
@@ -40,6 +43,13 @@ final class UiProbe {
         }
     }
 
+    /** The centre of {@code c}, relative to the top-left corner of its window. */
+    static Point centreInWindow(Component c) {
+        return SwingUtilities.convertPoint(c, c.getWidth() / 2, c.getHeight() / 2,
+                SwingUtilities.getWindowAncestor(c));
+    }
+
+    /** The centre of {@code c} on the screen (for a robot in this process, once the window is placed). */
     static Point centre(Component c) {
         Point p = c.getLocationOnScreen();
         return new Point(p.x + c.getWidth() / 2, p.y + c.getHeight() / 2);
