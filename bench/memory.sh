@@ -6,7 +6,9 @@
 # reads its VmHWM from /proc before and after the message (tests/.../faults/LargeMessageMemory).
 #
 # usage: bench/memory.sh [BASE]        (expects `mvn install` of this checkout to have run)
-# env:   MVN (default mvn), MEMORY_JVM_OPTS (extra agent JVM options, e.g. -Xmx1g)
+# env:   MVN (default mvn), MEMORY_JVM_OPTS (extra agent JVM options, e.g. -Xmx1g),
+#        MEMORY_HEAPS (e.g. "150 160 330 400": also receive the message with each -Xmx, in MiB, to
+#        find the smallest heap each agent needs for it)
 source "$(dirname "$0")/lib.sh"
 set -o pipefail
 MVN=${MVN:-mvn}
@@ -57,4 +59,20 @@ classpath_with() { # the tests/ class path with this agent jar in place of the i
         'BEGIN { printf "| %s | %s | %.0f | %.0f | %.0f | %s | %s |\n", w, c, b / 1024, a / 1024, (a - b) / 1024, ms, o }'
     done
   done
+  if [ -n "${MEMORY_HEAPS:-}" ]; then
+    echo
+    echo "Receiving the ~64 MiB message with a fixed heap (\`-Xmn16m -Xmx<heap>m\`):"
+    echo
+    echo "| heap (MiB) | before | after |"
+    echo "|---:|---|---|"
+    for heap in $MEMORY_HEAPS; do
+      row="| $heap |"
+      for jar in "$before_jar" "$after_jar"; do
+        line=$("$JAVA17" -Dbridgekeeper.testExtension.maxMessageSize=$((128 << 20)) -cp "$(classpath_with "$jar")" dev.bridgekeeper.faults.LargeMessageMemory receive -Xmn16m "-Xmx${heap}m" 2>>"$W/heaps.log" | grep '^case=')
+        outcome=$(sed -E 's/.*outcome=//' <<<"$line")
+        row="$row ${outcome:0:60} |"
+      done
+      echo "$row"
+    done
+  fi
 } | tee "$W/report.md"

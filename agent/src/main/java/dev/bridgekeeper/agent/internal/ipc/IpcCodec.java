@@ -77,10 +77,20 @@ public final class IpcCodec {
         return response;
     }
 
+    /** String values from this many bytes on are made Strings straight from the message's bytes. */
+    static final int LONG_STRING_BYTES = 64 * 1024;
+
     private final ObjectMapper mapper;
+    private final int longStringBytes;
 
     public IpcCodec(ObjectMapper mapper) {
+        this(mapper, LONG_STRING_BYTES);
+    }
+
+    /** With another threshold for {@link LongStringReader} (tests take every value out with 0). */
+    IpcCodec(ObjectMapper mapper, int longStringBytes) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.longStringBytes = longStringBytes;
     }
 
     /** The wire bytes (UTF-8 JSON) of one message. */
@@ -103,7 +113,9 @@ public final class IpcCodec {
      */
     public WireMessage decode(byte[] plaintext) {
         JsonNode node;
-        try (JsonParser parser = strictParser(plaintext)) {
+        LongStringReader reader = new LongStringReader(plaintext, longStringBytes,
+                mapper.getFactory().streamReadConstraints().getMaxStringLength());
+        try (JsonParser parser = new LongStringParser(strictParser(reader), reader)) {
             node = mapper.readTree(parser);
             if (node == null || node.isMissingNode()) {
                 throw new MalformedMessageException(true, "message is empty");
@@ -165,8 +177,10 @@ public final class IpcCodec {
 
     private JsonParser strictParser(byte[] bytes) throws IOException {
         // A reader with a REPORTing decoder rejects invalid UTF-8 instead of guessing an encoding.
-        Reader reader = new InputStreamReader(
-                new ByteArrayInputStream(bytes), StandardCharsets.UTF_8.newDecoder());
+        return strictParser(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8.newDecoder()));
+    }
+
+    private JsonParser strictParser(Reader reader) throws IOException {
         JsonParser parser = mapper.getFactory().createParser(reader);
         parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         return parser;
