@@ -31,6 +31,7 @@ targets=(
     "HandshakeFuzzTest#badHandshakeMessagesOnlyThrowNoiseExceptionAndChangeNothing"
     "SecureFrameFuzzTest#secureFramesAreDecryptedReassembledOrRefusedAsTheProtocolSays"
     "RpcRequestFuzzTest#everyRequestGetsOneCleanAnswer"
+    "LongStringFuzzTest#takingLongValuesOutChangesNoOutcome"
 )
 
 # The fuzz targets live in the tests module, which resolves the other modules from the local

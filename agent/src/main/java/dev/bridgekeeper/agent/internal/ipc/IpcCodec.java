@@ -87,8 +87,11 @@ public final class IpcCodec {
         this(mapper, LONG_STRING_BYTES);
     }
 
-    /** With another threshold for {@link LongStringReader} (tests take every value out with 0). */
-    IpcCodec(ObjectMapper mapper, int longStringBytes) {
+    /**
+     * With another threshold for {@link LongStringReader}: string values of at least this many
+     * bytes skip the parser's buffers (tests and the fuzz target take every value out with 0).
+     */
+    public IpcCodec(ObjectMapper mapper, int longStringBytes) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.longStringBytes = longStringBytes;
     }
