@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * messages is the fuzz suite's job; this one is about the running agent.)
  */
 class HostileInputTest {
-    private static final String HELLO = "{\"type\":\"hello\",\"protocol\":1,\"host\":{\"version\":\"" + Version.VERSION
+    static final String HELLO = "{\"type\":\"hello\",\"protocol\":1,\"host\":{\"version\":\"" + Version.VERSION
             + "\",\"pid\":1},\"caller\":{\"browser\":\"chromium\",\"id\":\"" + FaultFixture.CALLER + "\"}}";
 
     private static FaultFixture f;

@@ -186,4 +186,49 @@ class IdleConnectionsTest {
         assertTrue(f.agentLog().contains("connections are already waiting to say hello"), f.agentLog());
         assertEquals(7, get(ctl.echo(new FaultChannel.Num(7))).n(), "the paired session answers");
     }
+
+    @Test
+    void pastHelloConnectionsNotReadyAreCappedTooAndPairedSessionsGoOn() throws Exception {
+        TestExtension ext = startPaired("-Dbridgekeeper.maxConnectionsNotReady=3");
+        FaultChannel ctl = faults(ext);
+        // Three unknown extensions wait for a person to approve their pairing: the cap is reached.
+        List<TestExtension> pairing = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TestExtension p = f.direct(newKey());
+            pairing.add(p);
+            p.awaitPairingCode(60);
+        }
+        List<SocketChannel> late = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            SocketChannel c = connectIdle();
+            c.write(ByteBuffer.wrap(HostileInputTest.frame(HostileInputTest.HELLO)));
+            c.configureBlocking(false);
+            late.add(c);
+        }
+        // Each is answered "connected" by the transport, then closed: a read sees the end of the stream.
+        int closed = 0;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        ByteBuffer sink = ByteBuffer.allocate(4096);
+        while (closed < late.size() && System.nanoTime() < deadline) {
+            closed = 0;
+            for (SocketChannel c : late) {
+                sink.clear();
+                if (!c.isOpen() || c.read(sink) < 0) {
+                    closed++;
+                    c.close();
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(late.size(), closed, "every connection past hello over the cap of 3 was closed");
+        assertTrue(f.agentLog().contains("connections are already waiting for their handshake or pairing"),
+                f.agentLog());
+        assertEquals(7, get(ctl.echo(new FaultChannel.Num(7))).n(), "the paired session answers");
+
+        // One that gives up frees its place: the next unknown extension reaches its pairing code.
+        pairing.remove(0).close();
+        TestExtension next = f.direct(newKey());
+        next.awaitPairingCode(60);
+        assertEquals(8, get(ctl.echo(new FaultChannel.Num(8))).n(), "the paired session still answers");
+    }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -22,10 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 final class InboundRouter implements CommunicationBackend.Listener, IpcConnection.Upstream {
     private static final Logger log = LoggerFactory.getLogger(IpcClient.class);
+    static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
 
     /** What the router works with; all owned by the {@link IpcClient}. */
     record Parts(ConnectionTable table, CommunicationBackend backend, CryptoProvider cryptoProvider,
-            SessionRepository sessions, int maxMessageSize, IpcCodec codec, RpcCaller caller, RpcServer server,
+            SessionRepository sessions, int maxMessageSize, int maxNotReady, IpcCodec codec, RpcCaller caller,
+            RpcServer server,
             SubscriptionRegistry subscriptions, BooleanSupplier closed, Consumer<Runnable> onWorkers) {}
 
     private final Parts p;
@@ -34,6 +38,10 @@ final class InboundRouter implements CommunicationBackend.Listener, IpcConnectio
     private final LongAdder reservedTopicDrops = new LongAdder();
     private final LongAdder malformedMessages = new LongAdder();
     private final LongAdder oversizedMessages = new LongAdder();
+    /** Accepted connections whose session is not ready yet; at most {@code maxNotReady}. */
+    private final AtomicInteger notReady = new AtomicInteger();
+    private final AtomicLong refusedSinceLog = new AtomicLong();
+    private volatile long lastRefusalLog;
 
     InboundRouter(Parts parts) {
         this.p = parts;
@@ -81,8 +89,16 @@ final class InboundRouter implements CommunicationBackend.Listener, IpcConnectio
             p.backend().close(id);
             return;
         }
+        boolean counted = !info.initiator();
+        if (counted && notReady.incrementAndGet() > p.maxNotReady()) {
+            notReady.decrementAndGet();
+            refuseNotReady(id);
+            return;
+        }
         IpcConnection c = new IpcConnection(info, p.backend(), p.sessions(), p.maxMessageSize(), this);
+        c.countedNotReady.set(counted);
         if (!p.table().add(c)) {
+            releaseNotReady(c);
             log.warn("backend reported connection {} twice; ignored", id);
             return;
         }
@@ -98,6 +114,7 @@ final class InboundRouter implements CommunicationBackend.Listener, IpcConnectio
             session = Objects.requireNonNull(p.cryptoProvider().open(info, c), "session");
         } catch (RuntimeException e) {
             log.warn("crypto provider refused connection {}: {}", id, e.getClass().getName());
+            releaseNotReady(c);
             p.backend().close(id);
             return;
         }
@@ -137,6 +154,7 @@ final class InboundRouter implements CommunicationBackend.Listener, IpcConnectio
             return;
         }
         c.closed = true;
+        releaseNotReady(c);
         p.caller().connectionClosed(connectionId);
         p.server().connectionClosed(connectionId);
         c.closeSession();
@@ -202,10 +220,38 @@ final class InboundRouter implements CommunicationBackend.Listener, IpcConnectio
         Source ready = new Source(c.info.peer(), c.info.callerId(), identity.name(), identity.keyFingerprint(),
                 c.info.peerPid(), c.info.peerUser(), true);
         c.source = ready;
+        releaseNotReady(c);
         notifyListeners(l -> l.ready(ready));
         for (CompletableFuture<Source> f : p.table().takeWaitersFor(c.info.peer())) {
             p.onWorkers().accept(() -> f.complete(ready));
         }
+    }
+
+    /**
+     * Closes a connection over the cap of connections not ready yet, before anything is set up
+     * for it, and says so (one line per {@link #REFUSAL_LOG_INTERVAL_MS} at most, with the count).
+     */
+    private void refuseNotReady(String id) {
+        p.backend().close(id);
+        long refused = refusedSinceLog.incrementAndGet();
+        long now = System.currentTimeMillis();
+        if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL_MS) {
+            lastRefusalLog = now;
+            refusedSinceLog.addAndGet(-refused);
+            log.warn("refused {} connection(s): {} connections are already waiting for their handshake or pairing "
+                    + "(the most allowed; ready sessions are not affected)", refused, p.maxNotReady());
+        }
+    }
+
+    private void releaseNotReady(IpcConnection c) {
+        if (c.countedNotReady.compareAndSet(true, false)) {
+            notReady.decrementAndGet();
+        }
+    }
+
+    /** Connections counted as not ready now (for tests and metrics). */
+    int connectionsNotReady() {
+        return notReady.get();
     }
 
     /** PROTOCOL.md §4.3: an oversized request gets {@code too_large}; anything else closes the connection. */

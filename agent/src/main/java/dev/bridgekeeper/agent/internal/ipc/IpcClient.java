@@ -73,6 +73,12 @@ public final class IpcClient implements AutoCloseable {
     public static final int DEFAULT_SUBSCRIBER_QUEUE_SIZE = 256;
     /** Default number of requests one connection may have in progress. */
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = Limits.MAX_CONCURRENT_REQUESTS_PER_CONNECTION;
+    /**
+     * Default number of accepted connections that may be not ready at once: 128, or the system
+     * property {@code bridgekeeper.maxConnectionsNotReady}.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_NOT_READY =
+            Math.max(1, Integer.getInteger("bridgekeeper.maxConnectionsNotReady", 128));
 
     private static final int NEW = 0;
     private static final int STARTED = 1;
@@ -115,10 +121,16 @@ public final class IpcClient implements AutoCloseable {
                 (connectionId, response) -> outbound.sendTo(connectionId, Topics.RPC_RESPONSE, response));
         this.subscriptions = new SubscriptionRegistry(b.subscriberQueueSize, workers);
         this.inbound = new InboundRouter(new InboundRouter.Parts(connections, backend, cryptoProvider, sessions,
-                maxMessageSize, codec, caller, server, subscriptions, this::isClosed, this::runOnWorkers));
+                maxMessageSize, b.maxConnectionsNotReady, codec, caller, server, subscriptions, this::isClosed,
+                this::runOnWorkers));
     }
 
     /** A builder; {@code backend} and {@code cryptoProvider} are required. */
+    /** Accepted connections whose session is not ready yet. */
+    int connectionsNotReady() {
+        return inbound.connectionsNotReady();
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -23,6 +23,7 @@ public abstract class IpcClientOptions<B extends IpcClientOptions<B>> {
     int maxMessageSize = IpcClient.DEFAULT_MAX_MESSAGE_SIZE;
     int subscriberQueueSize = IpcClient.DEFAULT_SUBSCRIBER_QUEUE_SIZE;
     int maxConcurrentRequests = IpcClient.DEFAULT_MAX_CONCURRENT_REQUESTS;
+    int maxConnectionsNotReady = IpcClient.DEFAULT_MAX_CONNECTIONS_NOT_READY;
     AppIdentity identity = new AppIdentity("bridgekeeper", Version.VERSION);
 
     /** Required: moves frames. The client owns it and closes it. */
@@ -82,6 +83,21 @@ public abstract class IpcClientOptions<B extends IpcClientOptions<B>> {
             throw new IllegalArgumentException("maxMessageSize must be at least 1024 bytes");
         }
         this.maxMessageSize = bytes;
+        return self();
+    }
+
+    /**
+     * Accepted connections whose session is not ready yet (in its handshake or waiting for a
+     * pairing) that may exist at once; one more is closed at once, with a log line, and ready
+     * sessions are never affected. Each such connection holds the transport's threads, so this
+     * bounds what an unauthenticated peer can take. Default {@link
+     * IpcClient#DEFAULT_MAX_CONNECTIONS_NOT_READY}. Connections this side makes are not counted.
+     */
+    public B maxConnectionsNotReady(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("maxConnectionsNotReady must be at least 1");
+        }
+        this.maxConnectionsNotReady = count;
         return self();
     }
 

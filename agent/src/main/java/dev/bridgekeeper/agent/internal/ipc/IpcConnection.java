@@ -29,6 +29,8 @@ final class IpcConnection implements CryptoProvider.SessionIo {
     volatile CryptoProvider.Session session;
     volatile Source source;
     volatile boolean closed;
+    /** Counted among the connections not ready yet (see {@link InboundRouter}); cleared once. */
+    final java.util.concurrent.atomic.AtomicBoolean countedNotReady = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final CommunicationBackend backend;
     private final SessionRepository sessions;
