@@ -90,6 +90,17 @@ function chromiumState(browser, predicate, what, timeoutMs) {
   }, { what: `Chromium: ${what}`, timeoutMs });
 }
 
+/** Firefox with the sample add-on, on the test's profile. */
+function startFirefox() {
+  return launchFirefox({
+    executable: FIREFOX,
+    profileDir: dirs.firefoxProfile,
+    extensionDir: path.join(REPO, 'extension-sample/dist/firefox'),
+    env,
+    logFile: path.join(dirs.logs, 'firefox.log'),
+  });
+}
+
 /** Waits for the popup (either browser) to show something matching `predicate`. */
 function popupShows(browser, predicate, what, timeoutMs) {
   return waitUntil(async () => {
@@ -334,13 +345,7 @@ const scenarios = [
       await agent.stop();
     },
     async run() {
-      ctx.firefox = await launchFirefox({
-        executable: FIREFOX,
-        profileDir: dirs.firefoxProfile,
-        extensionDir: path.join(REPO, 'extension-sample/dist/firefox'),
-        env,
-        logFile: path.join(dirs.logs, 'firefox.log'),
-      });
+      ctx.firefox = await startFirefox();
       const popup = await popupShows(ctx.firefox, (p) => p.state === 'desktop_unavailable', 'desktop_unavailable', 30_000);
       check(popup.headline === 'Desktop app not running', `popup headline "${popup.headline}"`);
       check(/isn't running/.test(popup.detail), `popup detail "${popup.detail}"`);
@@ -521,8 +526,9 @@ const failed = new Set();
 // ---------------------------------------------------------------------------------------------
 // Page leg (docs/PROTOCOL.md section 10): a web page served here on 127.0.0.1 calls the desktop
 // through the sample extension's content script and background; the same page on localhost
-// (content script present, origin not allowed by the extension) is refused. Added after
-// every other scenario, so it sets up what it needs: the agent, a paired Chromium.
+// (content script present, origin not allowed by the extension) is refused; the same two in
+// Firefox. Added after every other scenario, so each sets up what it needs: the agent, a paired
+// browser, the page server.
 // BK_E2E_PAGE_LEG=0 leaves these scenarios out.
 
 const pageLeg = { server: null, port: 0 };
@@ -562,16 +568,39 @@ async function pageOutcome(origin) {
   }
 }
 
+/** Before a page-leg scenario: the other browser and the sample app gone, the agent up, the page served. */
+async function stagePageLeg(otherBrowser) {
+  await ctx[otherBrowser]?.close();
+  ctx[otherBrowser] = null;
+  if (sampleApp.child && sampleApp.child.exitCode === null) await stopTracked(sampleApp.child);
+  if (!agent.running) await agent.start();
+  if (!pageLeg.server) await servePageFolder();
+}
+
+/**
+ * The sample page at `origin` got the desktop's biometric.status, with the origin the browser
+ * reported, and shows the same answer (the extension's own view of it is the same call).
+ */
+function checkPageAnswered(origin, { outcome, status, biometrics }) {
+  check(!outcome.error, `the page got an error: ${JSON.stringify(outcome.error)}`);
+  check(outcome.origin === origin, `the extension reported origin ${outcome.origin}, expected ${origin}`);
+  check(outcome.status && typeof outcome.status === 'object', `biometric.status answered ${JSON.stringify(outcome.status)}`);
+  check(/^connected to /.test(status) && biometrics === JSON.stringify(outcome.status), `page shows "${status}" / "${biometrics}"`);
+}
+
+/** The sample page was refused as an origin the extension does not allow. */
+function checkPageRefused({ outcome, status }) {
+  check(outcome.error?.code === 'not_allowed', `expected not_allowed, got ${JSON.stringify(outcome)}`);
+  check(status.startsWith('not_allowed'), `page shows "${status}"`);
+}
+
 if (process.env.BK_E2E_PAGE_LEG !== '0') {
   scenarios.push(
     {
       name: 'chromium page-leg: a page on http://127.0.0.1 calls biometric.status through the extension',
       needs: ['install'],
       async before() {
-        await ctx.firefox?.close();
-        ctx.firefox = null;
-        if (sampleApp.child && sampleApp.child.exitCode === null) await stopTracked(sampleApp.child);
-        if (!agent.running) await agent.start();
+        await stagePageLeg('firefox');
         ctx.chromium ??= await launchChromium({
           executable: CHROMIUM,
           userDataDir: path.join(dirs.home, '.config/chromium'),
@@ -587,18 +616,10 @@ if (process.env.BK_E2E_PAGE_LEG !== '0') {
         }
         if (state.state === 'pairing') await agent.approve((await pendingRequest(CHROMIUM_CALLER)).code);
         await chromiumState(ctx.chromium, (s) => s.state === 'ready', 'ready', 30_000);
-        await servePageFolder();
       },
       async run() {
         const origin = `http://127.0.0.1:${pageLeg.port}`;
-        const { outcome, status, biometrics } = await pageOutcome(origin);
-        check(!outcome.error, `the page got an error: ${JSON.stringify(outcome.error)}`);
-        check(outcome.origin === origin, `the extension reported origin ${outcome.origin}, expected ${origin}`);
-        check(outcome.status && typeof outcome.status === 'object', `biometric.status answered ${JSON.stringify(outcome.status)}`);
-        // The same question asked by the extension itself gives the same answer.
-        const own = (await ctx.chromium.state()).biometrics;
-        check(/^connected to /.test(status) && biometrics === JSON.stringify(outcome.status),
-          `page shows "${status}" / "${biometrics}" (extension's own view: ${JSON.stringify(own)})`);
+        checkPageAnswered(origin, await pageOutcome(origin));
       },
     },
     {
@@ -653,18 +674,49 @@ if (process.env.BK_E2E_PAGE_LEG !== '0') {
       name: 'chromium page-leg: the same page on http://localhost is refused with not_allowed',
       needs: ['chromium page-leg: a page on http://127.0.0.1'],
       async run() {
-        try {
-          const { outcome, status } = await pageOutcome(`http://localhost:${pageLeg.port}`);
-          check(outcome.error?.code === 'not_allowed', `expected not_allowed, got ${JSON.stringify(outcome)}`);
-          check(status.startsWith('not_allowed'), `page shows "${status}"`);
-          const state = await ctx.chromium.state();
-          check(state.state === 'ready', `the extension's own session is ${state.state} after the refusal`);
-        } finally {
-          pageLeg.server?.close();
-        }
+        checkPageRefused(await pageOutcome(`http://localhost:${pageLeg.port}`));
+        const state = await ctx.chromium.state();
+        check(state.state === 'ready', `the extension's own session is ${state.state} after the refusal`);
+      },
+    },
+    {
+      name: 'firefox page-leg: a page on http://127.0.0.1 calls biometric.status through the add-on',
+      needs: ['install'],
+      async before() {
+        await stagePageLeg('chromium');
+        ctx.firefox ??= await startFirefox();
+        // The add-on was loaded again (temporarily): it may have kept its pairing or need a new one.
+        const popup = await popupShows(ctx.firefox, (p) => p.state === 'ready' || (p.state === 'pairing' && p.pairingCode),
+          'ready or a pairing code', 30_000);
+        if (popup.state === 'pairing') await agent.approve((await pendingRequest(FIREFOX_CALLER)).code);
+        await popupShows(ctx.firefox, (p) => p.state === 'ready', 'ready', 30_000);
+      },
+      async run() {
+        const origin = `http://127.0.0.1:${pageLeg.port}`;
+        checkPageAnswered(origin, await firefoxPageOutcome(origin));
+      },
+    },
+    {
+      name: 'firefox page-leg: the same page on http://localhost is refused with not_allowed',
+      needs: ['firefox page-leg: a page on http://127.0.0.1'],
+      async run() {
+        checkPageRefused(await firefoxPageOutcome(`http://localhost:${pageLeg.port}`));
+        const popup = await ctx.firefox.readPopup();
+        check(popup.state === 'ready', `the add-on's own session is ${popup.state} after the refusal`);
       },
     },
   );
+}
+
+/** Opens the sample page at `origin` in Firefox and waits for its answer or error. */
+function firefoxPageOutcome(origin) {
+  return ctx.firefox.pageValue(`${origin}/index.html`, `
+    if (globalThis.bridgekeeperPage === undefined) return null;
+    return {
+      outcome: globalThis.bridgekeeperPage,
+      status: document.querySelector('#status').textContent,
+      biometrics: document.querySelector('#biometrics').textContent,
+    };`, `the page at ${origin} to get an answer`, 60_000);
 }
 
 // Two products in one HOME (e2e/two-products.mjs); per-user installs only.
@@ -703,6 +755,7 @@ async function shutdown() {
     }
   }
   await agent.stop().catch(() => {});
+  pageLeg.server?.close();
   killAllTracked();
 }
 

@@ -123,6 +123,24 @@ class FirefoxSession {
     writeFileSync(path, Buffer.from(value, 'base64'));
   }
 
+  /**
+   * Opens `url` in a new tab, waits until `script` (a function body run in the page) returns
+   * something other than null, closes the tab and returns that.
+   */
+  async pageValue(url, script, what, timeoutMs) {
+    const m = this.#marionette;
+    const previous = (await m.command('WebDriver:GetWindowHandle')).value;
+    const opened = await m.command('WebDriver:NewWindow', { type: 'tab' });
+    await m.command('WebDriver:SwitchToWindow', { handle: opened.handle ?? opened.value?.handle });
+    try {
+      await m.command('WebDriver:Navigate', { url });
+      return await waitUntil(() => m.execute(script), { what, timeoutMs });
+    } finally {
+      await m.command('WebDriver:CloseWindow');
+      await m.command('WebDriver:SwitchToWindow', { handle: previous });
+    }
+  }
+
   log() {
     return this.#output();
   }
