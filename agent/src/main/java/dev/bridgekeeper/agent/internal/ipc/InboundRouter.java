@@ -249,11 +249,6 @@ final class InboundRouter implements CommunicationBackend.Listener, IpcConnectio
         }
     }
 
-    /** Connections counted as not ready now (for tests and metrics). */
-    int connectionsNotReady() {
-        return notReady.get();
-    }
-
     /** PROTOCOL.md §4.3: an oversized request gets {@code too_large}; anything else closes the connection. */
     private void rejectOversized(IpcConnection c, byte[] plaintext) {
         oversizedMessages.increment();

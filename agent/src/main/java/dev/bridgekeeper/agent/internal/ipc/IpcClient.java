@@ -73,12 +73,6 @@ public final class IpcClient implements AutoCloseable {
     public static final int DEFAULT_SUBSCRIBER_QUEUE_SIZE = 256;
     /** Default number of requests one connection may have in progress. */
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = Limits.MAX_CONCURRENT_REQUESTS_PER_CONNECTION;
-    /**
-     * Default number of accepted connections that may be not ready at once: 128, or the system
-     * property {@code bridgekeeper.maxConnectionsNotReady}.
-     */
-    public static final int DEFAULT_MAX_CONNECTIONS_NOT_READY =
-            Math.max(1, Integer.getInteger("bridgekeeper.maxConnectionsNotReady", 128));
 
     private static final int NEW = 0;
     private static final int STARTED = 1;
@@ -88,7 +82,6 @@ public final class IpcClient implements AutoCloseable {
     private final SessionRepository sessions;
     private final ObjectMapper mapper;
     private final Duration defaultDeadline;
-
     private final ExecutorService workers;
     private final ScheduledThreadPoolExecutor timer;
     private final RpcCaller caller;
@@ -126,11 +119,6 @@ public final class IpcClient implements AutoCloseable {
     }
 
     /** A builder; {@code backend} and {@code cryptoProvider} are required. */
-    /** Accepted connections whose session is not ready yet. */
-    int connectionsNotReady() {
-        return inbound.connectionsNotReady();
-    }
-
     public static Builder builder() {
         return new Builder();
     }

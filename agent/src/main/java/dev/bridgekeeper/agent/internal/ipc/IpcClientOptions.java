@@ -14,6 +14,13 @@ import java.util.concurrent.Executor;
  * @param <B> the builder type, returned by every option for chaining
  */
 public abstract class IpcClientOptions<B extends IpcClientOptions<B>> {
+    /**
+     * Default number of accepted connections that may be not ready at once: 128, or the system
+     * property {@code bridgekeeper.maxConnectionsNotReady}.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_NOT_READY =
+            Math.max(1, Integer.getInteger("bridgekeeper.maxConnectionsNotReady", 128));
+
     CommunicationBackend backend;
     CryptoProvider cryptoProvider;
     SessionRepository sessionRepository;
@@ -23,7 +30,7 @@ public abstract class IpcClientOptions<B extends IpcClientOptions<B>> {
     int maxMessageSize = IpcClient.DEFAULT_MAX_MESSAGE_SIZE;
     int subscriberQueueSize = IpcClient.DEFAULT_SUBSCRIBER_QUEUE_SIZE;
     int maxConcurrentRequests = IpcClient.DEFAULT_MAX_CONCURRENT_REQUESTS;
-    int maxConnectionsNotReady = IpcClient.DEFAULT_MAX_CONNECTIONS_NOT_READY;
+    int maxConnectionsNotReady = DEFAULT_MAX_CONNECTIONS_NOT_READY;
     AppIdentity identity = new AppIdentity("bridgekeeper", Version.VERSION);
 
     /** Required: moves frames. The client owns it and closes it. */
@@ -91,7 +98,7 @@ public abstract class IpcClientOptions<B extends IpcClientOptions<B>> {
      * pairing) that may exist at once; one more is closed at once, with a log line, and ready
      * sessions are never affected. Each such connection holds the transport's threads, so this
      * bounds what an unauthenticated peer can take. Default {@link
-     * IpcClient#DEFAULT_MAX_CONNECTIONS_NOT_READY}. Connections this side makes are not counted.
+     * #DEFAULT_MAX_CONNECTIONS_NOT_READY}. Connections this side makes are not counted.
      */
     public B maxConnectionsNotReady(int count) {
         if (count < 1) {

@@ -1,8 +1,9 @@
 package dev.bridgekeeper.agent.internal.ipc;
 
 import static dev.bridgekeeper.agent.internal.ipc.IpcTestKit.await;
-import static dev.bridgekeeper.agent.internal.ipc.IpcTestKit.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,33 +36,34 @@ class ConnectionsNotReadyTest {
         desktop.start();
 
         IpcTestKit.RawPeer a = kit.raw("ext-a");
+        String aId = nextSession(provider);
         IpcTestKit.RawPeer b = kit.raw("ext-b");
-        String aId = provider.openedIds.poll(IpcTestKit.WAIT_SECONDS, TimeUnit.SECONDS);
-        provider.openedIds.poll(IpcTestKit.WAIT_SECONDS, TimeUnit.SECONDS);
-        assertEquals(2, desktop.connectionsNotReady());
+        nextSession(provider);
 
         IpcTestKit.RawPeer c = kit.raw("ext-c");
-        await(c.closed); // The third, not ready, is over the cap.
-        assertEquals(2, desktop.connectionsNotReady());
-
-        provider.pair(aId, PeerIdentity.ANONYMOUS);
-        assertEquals(1, desktop.connectionsNotReady());
+        await(c.closed); // Over the cap: closed before any session was opened for it.
+        provider.pair(aId, PeerIdentity.ANONYMOUS); // A ready session frees its place...
         IpcTestKit.RawPeer d = kit.raw("ext-d");
-        provider.openedIds.poll(IpcTestKit.WAIT_SECONDS, TimeUnit.SECONDS);
-        assertEquals(2, desktop.connectionsNotReady());
-
-        b.backend.close(); // A peer that gives up frees its place.
-        awaitTrue("b's place to be free", () -> desktop.connectionsNotReady() == 1);
+        nextSession(provider); // ...which the next one takes,
         IpcTestKit.RawPeer e = kit.raw("ext-e");
-        provider.openedIds.poll(IpcTestKit.WAIT_SECONDS, TimeUnit.SECONDS);
-        assertEquals(2, desktop.connectionsNotReady());
+        await(e.closed); // and the cap is reached again.
+
+        b.backend.close(); // A peer that gives up frees its place too.
+        await(b.closed);
         IpcTestKit.RawPeer f = kit.raw("ext-f");
-        await(f.closed);
+        nextSession(provider);
+        assertNull(provider.openedIds.poll(), "no session was opened for a refused connection");
 
         // The ready session was never touched: it still answers.
         assertTrue(a.roundTrip("r1").has("result"));
         assertEquals(1, a.closed.getCount());
         assertEquals(1, d.closed.getCount());
-        assertEquals(1, e.closed.getCount());
+        assertEquals(1, f.closed.getCount());
+    }
+
+    private static String nextSession(IpcTestKit.ManualPairingProvider provider) throws InterruptedException {
+        String id = provider.openedIds.poll(IpcTestKit.WAIT_SECONDS, TimeUnit.SECONDS);
+        assertNotNull(id, "a session was opened");
+        return id;
     }
 }
