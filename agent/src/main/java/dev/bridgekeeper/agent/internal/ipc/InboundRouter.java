@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InboundRouter implements CommunicationBackend.Listener, IpcConnection.Upstream {
     private static final Logger log = LoggerFactory.getLogger(IpcClient.class);
-    static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
 
     /** What the router works with; all owned by the {@link IpcClient}. */
     record Parts(ConnectionTable table, CommunicationBackend backend, CryptoProvider cryptoProvider,
@@ -40,8 +38,7 @@ final class InboundRouter implements CommunicationBackend.Listener, IpcConnectio
     private final LongAdder oversizedMessages = new LongAdder();
     /** Accepted connections whose session is not ready yet; at most {@code maxNotReady}. */
     private final AtomicInteger notReady = new AtomicInteger();
-    private final AtomicLong refusedSinceLog = new AtomicLong();
-    private volatile long lastRefusalLog;
+    private final RefusalCount refusals = new RefusalCount();
 
     InboundRouter(Parts parts) {
         this.p = parts;
@@ -229,15 +226,12 @@ final class InboundRouter implements CommunicationBackend.Listener, IpcConnectio
 
     /**
      * Closes a connection over the cap of connections not ready yet, before anything is set up
-     * for it, and says so (one line per {@link #REFUSAL_LOG_INTERVAL_MS} at most, with the count).
+     * for it, and says so (see {@link RefusalCount}).
      */
     private void refuseNotReady(String id) {
         p.backend().close(id);
-        long refused = refusedSinceLog.incrementAndGet();
-        long now = System.currentTimeMillis();
-        if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL_MS) {
-            lastRefusalLog = now;
-            refusedSinceLog.addAndGet(-refused);
+        long refused = refusals.count();
+        if (refused > 0) {
             log.warn("refused {} connection(s): {} connections are already waiting for their handshake or pairing "
                     + "(the most allowed; ready sessions are not affected)", refused, p.maxNotReady());
         }

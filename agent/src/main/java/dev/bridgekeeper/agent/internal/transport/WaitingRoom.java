@@ -1,5 +1,6 @@
 package dev.bridgekeeper.agent.internal.transport;
 
+import dev.bridgekeeper.agent.internal.ipc.RefusalCount;
 import dev.bridgekeeper.protocol.framing.Frames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +28,13 @@ import org.slf4j.LoggerFactory;
  * peer closes after part of one, which the frame reader then reports as usual): it is switched
  * back to blocking and handed to {@code handOver} on a thread of its own. One that sends nothing
  * within the time-out is closed; above {@code capacity} waiting connections, new ones are refused
- * at once, which logs a line (at most one per {@link #REFUSAL_LOG_INTERVAL_MS}) and never touches a
+ * at once, which logs a line (at most one per {@link RefusalCount#INTERVAL_MS}) and never touches a
  * connection already past its first frame.
  */
 final class WaitingRoom implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WaitingRoom.class);
     /** The largest first frame read here; one announced longer (or empty) is handed over after its length. */
     static final int MAX_BUFFERED = 64 * 1024;
-    static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
 
     private final int capacity;
     private final long timeoutNanos;
@@ -46,8 +45,7 @@ final class WaitingRoom implements AutoCloseable {
     /** In arrival order, so in deadline order: the time-out is the same for all. */
     private final ArrayDeque<Guest> byDeadline = new ArrayDeque<>();
     private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicLong refusedSinceLog = new AtomicLong();
-    private volatile long lastRefusalLog;
+    private final RefusalCount refusals = new RefusalCount();
     private volatile boolean closed;
 
     /** One waiting connection. */
@@ -100,11 +98,8 @@ final class WaitingRoom implements AutoCloseable {
     }
 
     private void refused(long id) {
-        long n = refusedSinceLog.incrementAndGet();
-        long now = System.currentTimeMillis();
-        if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL_MS) {
-            lastRefusalLog = now;
-            refusedSinceLog.set(0);
+        long n = refusals.count();
+        if (n > 0) {
             log.warn("connection {}: refused: {} connections are already waiting to say hello, the limit "
                     + "(bridgekeeper.maxUnauthenticatedConnections); {} refused since the last such line. Paired "
                     + "sessions are not affected.", id, capacity, n);
