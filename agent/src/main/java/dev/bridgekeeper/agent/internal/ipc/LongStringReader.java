@@ -35,7 +35,8 @@ final class LongStringReader extends Reader {
     private final int threshold;
     private final int maxLength;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder(); // REPORTs by default
-    private final CharBuffer chars = CharBuffer.allocate(PIECE);
+    /** One piece decoded (at most one character per byte), and room for a stand-in {@code ""}. */
+    private final CharBuffer chars = CharBuffer.allocate(PIECE + 2);
     private final Map<Long, String> longValues = new HashMap<>();
     private int pos;
     private long handedOut;
@@ -79,7 +80,7 @@ final class LongStringReader extends Reader {
         // Nothing to release: the bytes belong to the caller.
     }
 
-    /** Decodes the next piece into {@link #chars}, or stands in for one long value; false at the end. */
+    /** Decodes the next piece into {@link #chars}, up to and with the stand-in for a long value starting in it; false at the end. */
     private boolean fill() throws IOException {
         chars.clear();
         if (pos >= end) {
@@ -104,11 +105,8 @@ final class LongStringReader extends Reader {
             } else if (b == '"') {
                 int close = longValueEnd(i);
                 if (close >= 0) {
-                    if (i > pos) {
-                        break; // Hand out what comes before it first.
-                    }
-                    // Nothing is pending, so handedOut is the character offset of this token.
-                    longValues.put(handedOut, longValue(i + 1, close));
+                    decode(pos, i, chars); // What comes before it, then the token in its place.
+                    longValues.put(handedOut + chars.position(), longValue(i + 1, close));
                     chars.put('"').put('"').flip();
                     pos = close + 1;
                     return true;
