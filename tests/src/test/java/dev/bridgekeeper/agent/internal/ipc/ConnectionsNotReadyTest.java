@@ -1,12 +1,15 @@
 package dev.bridgekeeper.agent.internal.ipc;
 
 import static dev.bridgekeeper.agent.internal.ipc.IpcTestKit.await;
+import static dev.bridgekeeper.agent.internal.ipc.IpcTestKit.take;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bridgekeeper.ipc.Source;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,13 @@ class ConnectionsNotReadyTest {
     void oneOverTheCapIsClosedAndReadyOrClosedConnectionsFreeTheirPlace() throws Exception {
         IpcTestKit.ManualPairingProvider provider = new IpcTestKit.ManualPairingProvider();
         IpcClient desktop = kit.desktop(b -> b.cryptoProvider(provider).maxConnectionsNotReady(2));
+        LinkedBlockingQueue<Source> desktopSawClose = new LinkedBlockingQueue<>();
+        desktop.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void closed(Source source) {
+                desktopSawClose.add(source);
+            }
+        });
         desktop.start();
 
         IpcTestKit.RawPeer a = kit.raw("ext-a");
@@ -48,8 +58,8 @@ class ConnectionsNotReadyTest {
         IpcTestKit.RawPeer e = kit.raw("ext-e");
         await(e.closed); // and the cap is reached again.
 
-        b.backend.close(); // A peer that gives up frees its place too.
-        await(b.closed);
+        b.backend.close(); // A peer that gives up frees its place too, once the desktop has seen it go.
+        take(desktopSawClose);
         IpcTestKit.RawPeer f = kit.raw("ext-f");
         nextSession(provider);
         assertNull(provider.openedIds.poll(), "no session was opened for a refused connection");
