@@ -578,6 +578,16 @@ async function stagePageLeg(otherBrowser) {
 }
 
 /**
+ * Waits (with `shows(predicate, what)`, either browser's view) until the extension is ready,
+ * approving its pairing with the agent first if it asks for one.
+ */
+async function readyApprovingPairing(shows, callerId) {
+  const now = await shows((s) => s.state === 'ready' || (s.state === 'pairing' && s.pairingCode), 'ready or a pairing code');
+  if (now.state === 'pairing') await agent.approve((await pendingRequest(callerId)).code);
+  await shows((s) => s.state === 'ready', 'ready');
+}
+
+/**
  * The sample page at `origin` got the desktop's biometric.status, with the origin the browser
  * reported, and shows the same answer (the extension's own view of it is the same call).
  */
@@ -608,14 +618,10 @@ if (process.env.BK_E2E_PAGE_LEG !== '0') {
           env,
           logFile: path.join(dirs.logs, 'chromium.log'),
         });
-        let state = await chromiumState(ctx.chromium, (s) => ['ready', 'failed'].includes(s.state) || (s.state === 'pairing' && s.pairingCode),
+        const state = await chromiumState(ctx.chromium, (s) => ['ready', 'failed'].includes(s.state) || (s.state === 'pairing' && s.pairingCode),
           'ready or a pairing code', 30_000);
-        if (state.state === 'failed') {
-          await ctx.chromium.debug('retry');
-          state = await chromiumState(ctx.chromium, (s) => s.state === 'ready' || (s.state === 'pairing' && s.pairingCode), 'ready or a pairing code', 30_000);
-        }
-        if (state.state === 'pairing') await agent.approve((await pendingRequest(CHROMIUM_CALLER)).code);
-        await chromiumState(ctx.chromium, (s) => s.state === 'ready', 'ready', 30_000);
+        if (state.state === 'failed') await ctx.chromium.debug('retry');
+        await readyApprovingPairing((predicate, what) => chromiumState(ctx.chromium, predicate, what, 30_000), CHROMIUM_CALLER);
       },
       async run() {
         const origin = `http://127.0.0.1:${pageLeg.port}`;
@@ -686,10 +692,7 @@ if (process.env.BK_E2E_PAGE_LEG !== '0') {
         await stagePageLeg('chromium');
         ctx.firefox ??= await startFirefox();
         // The add-on was loaded again (temporarily): it may have kept its pairing or need a new one.
-        const popup = await popupShows(ctx.firefox, (p) => p.state === 'ready' || (p.state === 'pairing' && p.pairingCode),
-          'ready or a pairing code', 30_000);
-        if (popup.state === 'pairing') await agent.approve((await pendingRequest(FIREFOX_CALLER)).code);
-        await popupShows(ctx.firefox, (p) => p.state === 'ready', 'ready', 30_000);
+        await readyApprovingPairing((predicate, what) => popupShows(ctx.firefox, predicate, what, 30_000), FIREFOX_CALLER);
       },
       async run() {
         const origin = `http://127.0.0.1:${pageLeg.port}`;
